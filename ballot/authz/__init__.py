@@ -1,0 +1,1 @@
+"""Authorisation: roles granted per unit, and the one policy every service asks."""

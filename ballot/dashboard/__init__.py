@@ -1,0 +1,1 @@
+"""Dashboard: what is open for me."""

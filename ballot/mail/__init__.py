@@ -1,0 +1,1 @@
+"""Outgoing mail: SMTP in production, a development mailbox otherwise."""

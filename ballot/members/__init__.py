@@ -1,0 +1,1 @@
+"""The member registry: entries, group memberships and consents."""

@@ -1,0 +1,24 @@
+"""Import every model so that ``Base.metadata`` is complete (Alembic and tests use this)."""
+
+from ballot.accounts.models import Account, ApiToken, AuthSession, OneTimeToken
+from ballot.audit.models import AuditEvent
+from ballot.authz.models import RoleGrant
+from ballot.db import Base
+from ballot.mail.models import DevMail
+from ballot.members.models import ConsentEvent, GroupMembership, Member
+from ballot.units.models import Unit
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "ConsentEvent",
+    "DevMail",
+    "GroupMembership",
+    "Member",
+    "OneTimeToken",
+    "RoleGrant",
+    "Unit",
+]

@@ -1,0 +1,1 @@
+"""Units (Gliederungen): the organisation tree, bodies (Gremien) and interest groups."""

@@ -1,0 +1,1 @@
+"""Web wiring: the app factory, middleware, templating and error handling."""

@@ -1,0 +1,98 @@
+"""Map exceptions to responses: an HTML page for browsers, a problem+json document for the API.
+No traceback ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+
+from ballot.exceptions import BallotError, NotAuthenticated, RateLimited, ValidationFailed
+from ballot.i18n import gettext as _
+from ballot.i18n import lazy_gettext
+
+logger = logging.getLogger("ballot.errors")
+
+TITLES = {
+    400: lazy_gettext("Bad request"),
+    401: lazy_gettext("Please log in"),
+    403: lazy_gettext("Not allowed"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Method not allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("Too large"),
+    422: lazy_gettext("Invalid input"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Something went wrong"),
+}
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _problem(status: int, detail: str, extra: dict[str, Any] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": str(TITLES.get(status, "Error")), "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra or {})
+    return Response(content=body, status_code=status, media_type="application/problem+json")
+
+
+def _page(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": str(TITLES.get(status, _("Error"))), "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def handle_ballot_error(request: Request[Any, Any, Any], exc: BallotError) -> Response[Any]:
+    """Errors raised by services on purpose."""
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = exc.errors
+    if _is_api(request):
+        response = _problem(exc.status_code, exc.message, extra)
+    elif isinstance(exc, NotAuthenticated):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/login?next={quote(target)}")
+    else:
+        response = _page(request, exc.status_code, exc.message)
+    if isinstance(exc, RateLimited):
+        response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Framework errors (unknown route, wrong method, failed CSRF check, bad request body)."""
+    status = exc.status_code
+    if status == 403 and "CSRF" in str(exc.detail):
+        detail = _("The form had expired or was not sent from this site. Please reload the page and try again.")
+    elif status >= 500:
+        detail = ""
+    else:
+        detail = str(TITLES.get(status, _("Error")))
+    if _is_api(request):
+        return _problem(status, str(exc.detail) if status < 500 else "")
+    return _page(request, status, detail)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Anything else: log the type and the path (never request data), answer 500 without details."""
+    logger.exception("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    if _is_api(request):
+        return _problem(500, "")
+    return _page(request, 500, _("Please try again later. The error has been logged."))
+
+
+EXCEPTION_HANDLERS = {
+    BallotError: handle_ballot_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,49 @@
+"""System routes: health check, language switch, and the development mailbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+from sqlalchemy import select, text
+
+from ballot.exceptions import NotFound
+from ballot.i18n import normalize_locale
+from ballot.mail.models import DevMail
+from ballot.web.auth import LOCALE_COOKIE
+from ballot.web.deps import DB, AppSettings
+from ballot.web.forms import read_form, safe_next
+
+
+@get("/healthz", media_type="application/json")
+async def healthz(db: DB) -> dict[str, str]:
+    """Liveness and database reachability, for load balancers and container orchestration."""
+    await db.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@post("/lang")
+async def switch_language(request: Request[Any, Any, Any], settings: AppSettings) -> Redirect:
+    """Remember the chosen interface language in a cookie and go back to the page."""
+    form = await read_form(request)
+    locale = normalize_locale(form.get("lang")) or settings.default_locale
+    response = Redirect(path=safe_next(form.get("next")), status_code=303)
+    response.cookies.append(
+        Cookie(key=LOCALE_COOKIE, value=locale, max_age=365 * 86400, samesite="lax",
+               secure=settings.secure_cookies, httponly=True)
+    )
+    return response
+
+
+@get("/dev/mail")
+async def dev_mailbox(db: DB, settings: AppSettings) -> Template:
+    """Mail caught in development (no SMTP host set). Not available in production."""
+    if not settings.is_development:
+        raise NotFound()
+    messages = (await db.scalars(select(DevMail).order_by(DevMail.id.desc()).limit(50))).all()
+    return Template(template_name="dev/mail.html", context={"messages": messages})
+
+
+routes = [healthz, switch_language, dev_mailbox]

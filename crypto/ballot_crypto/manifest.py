@@ -1,0 +1,219 @@
+"""The election manifest: what is asked, of whom, when, under which statute.
+
+Every question kind is expressed as options with a per-option maximum and a [min, max] bound on the total
+number of votes a ballot gives in that question; ``kind`` names the method for people and the validation.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ballot_crypto import canonical
+from ballot_crypto.errors import InvalidEncoding
+
+FORMAT = "ballot-manifest/1"
+KINDS = ("referendum", "single", "approval", "yes_no_abstain", "cumulative")
+YES_NO_ABSTAIN = ("yes", "no", "abstain")
+MAX_RANGE = 100
+"""Upper bound for every per-option and per-question maximum (range proofs grow linearly with it)."""
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+class ManifestError(InvalidEncoding):
+    """The manifest is malformed or inconsistent."""
+
+
+def _text(obj: Any, where: str) -> dict[str, str]:
+    if not isinstance(obj, dict) or set(obj) != {"de", "en"}:
+        raise ManifestError(f"{where}: expected an object with exactly the keys 'de' and 'en'")
+    for lang, value in obj.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ManifestError(f"{where}.{lang}: must be a non-empty string")
+    return dict(obj)
+
+
+def _int(obj: Any, where: str, lo: int, hi: int) -> int:
+    if isinstance(obj, bool) or not isinstance(obj, int) or not lo <= obj <= hi:
+        raise ManifestError(f"{where}: expected an integer in [{lo}, {hi}]")
+    return obj
+
+
+def _ident(obj: Any, where: str) -> str:
+    if not isinstance(obj, str) or not _ID.fullmatch(obj):
+        raise ManifestError(f"{where}: expected an identifier matching [a-z0-9][a-z0-9_-]{{0,63}}")
+    return obj
+
+
+def _keys(obj: Any, where: str, keys: set[str]) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise ManifestError(f"{where}: expected an object")
+    if set(obj) != keys:
+        missing, extra = sorted(keys - set(obj)), sorted(set(obj) - keys)
+        raise ManifestError(f"{where}: missing keys {missing}, unknown keys {extra}")
+    return obj
+
+
+def _date(obj: Any, where: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(obj) if isinstance(obj, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ManifestError(f"{where}: expected an ISO 8601 date-time with a UTC offset")
+    return moment
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: dict[str, str]
+    max: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "max": self.max}
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    text: dict[str, str]
+    options: tuple[Option, ...]
+    min: int
+    max: int
+
+    @property
+    def blank_allowed(self) -> bool:
+        return self.min == 0
+
+    @property
+    def has_blank_ciphertext(self) -> bool:
+        """A ballot carries an encrypted blank flag when blank is allowed but not derivable from the counts."""
+        return self.min == 0 and self.max > 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "text": self.text,
+            "options": [option.to_json() for option in self.options],
+            "min": self.min,
+            "max": self.max,
+        }
+
+    @classmethod
+    def from_json(cls, obj: Any, where: str = "question") -> Question:
+        obj = _keys(obj, where, {"id", "kind", "text", "options", "min", "max"})
+        if obj["kind"] not in KINDS:
+            raise ManifestError(f"{where}.kind: expected one of {', '.join(KINDS)}")
+        if not isinstance(obj["options"], list) or not obj["options"]:
+            raise ManifestError(f"{where}.options: expected a non-empty list")
+        options = []
+        for i, item in enumerate(obj["options"]):
+            at = f"{where}.options[{i}]"
+            item = _keys(item, at, {"id", "label", "max"})
+            options.append(
+                Option(_ident(item["id"], f"{at}.id"), _text(item["label"], f"{at}.label"),
+                       _int(item["max"], f"{at}.max", 1, MAX_RANGE))
+            )
+        question = cls(
+            id=_ident(obj["id"], f"{where}.id"),
+            kind=obj["kind"],
+            text=_text(obj["text"], f"{where}.text"),
+            options=tuple(options),
+            min=_int(obj["min"], f"{where}.min", 0, MAX_RANGE),
+            max=_int(obj["max"], f"{where}.max", 1, MAX_RANGE),
+        )
+        question._validate(where)
+        return question
+
+    def _validate(self, where: str) -> None:
+        ids = [option.id for option in self.options]
+        if len(set(ids)) != len(ids):
+            raise ManifestError(f"{where}.options: option ids must be unique")
+        if self.min > self.max:
+            raise ManifestError(f"{where}: min ({self.min}) exceeds max ({self.max})")
+        reachable = sum(option.max for option in self.options)
+        if self.max > reachable:
+            raise ManifestError(f"{where}: max ({self.max}) exceeds the sum of option maxima ({reachable})")
+        singles = all(option.max == 1 for option in self.options)
+        if self.kind in ("referendum", "yes_no_abstain"):
+            if tuple(ids) != YES_NO_ABSTAIN or not singles or (self.min, self.max) != (0, 1):
+                raise ManifestError(f"{where}: a {self.kind} question has the options yes, no, abstain "
+                                    "(each at most 1), min 0 and max 1")
+        elif self.kind == "single":
+            if not singles or self.max != 1:
+                raise ManifestError(f"{where}: a single-choice question has options of max 1 and max 1")
+        elif self.kind == "approval":
+            if not singles:
+                raise ManifestError(f"{where}: an approval question has options of max 1")
+        elif max(option.max for option in self.options) > self.max:
+            raise ManifestError(f"{where}: a cumulative option maximum exceeds the question maximum")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    id: str
+    title: dict[str, str]
+    unit: dict[str, str]
+    dates: dict[str, str]
+    statute_sha256: str
+    revoting: bool
+    questions: tuple[Question, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "id": self.id,
+            "title": self.title,
+            "unit": self.unit,
+            "dates": self.dates,
+            "statute_sha256": self.statute_sha256,
+            "revoting": self.revoting,
+            "questions": [question.to_json() for question in self.questions],
+        }
+
+    def hash(self) -> bytes:
+        """SHA-256 of the canonical encoding (the bytes of manifest.json)."""
+        return canonical.hash_json(self.to_json())
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    @classmethod
+    def from_json(cls, obj: Any) -> Manifest:
+        keys = {"format", "id", "title", "unit", "dates", "statute_sha256", "revoting", "questions"}
+        obj = _keys(obj, "manifest", keys)
+        if obj["format"] != FORMAT:
+            raise ManifestError(f"manifest.format: expected {FORMAT!r}")
+        try:
+            election_id = str(uuid.UUID(obj["id"])) if isinstance(obj["id"], str) else ""
+        except ValueError:
+            election_id = ""
+        if election_id != obj["id"]:
+            raise ManifestError("manifest.id: expected a lowercase UUID")
+        unit = _keys(obj["unit"], "manifest.unit", {"id", "name"})
+        if not all(isinstance(v, str) and v.strip() for v in unit.values()):
+            raise ManifestError("manifest.unit: id and name must be non-empty strings")
+        dates = _keys(obj["dates"], "manifest.dates", {"announcement", "open", "close"})
+        moments = [_date(dates[k], f"manifest.dates.{k}") for k in ("announcement", "open", "close")]
+        if not moments[0] <= moments[1] < moments[2]:
+            raise ManifestError("manifest.dates: expected announcement <= open < close")
+        canonical.from_hex(obj["statute_sha256"], 32, "manifest.statute_sha256")
+        if not isinstance(obj["revoting"], bool):
+            raise ManifestError("manifest.revoting: expected true or false")
+        if not isinstance(obj["questions"], list) or not obj["questions"]:
+            raise ManifestError("manifest.questions: expected a non-empty list")
+        questions = tuple(Question.from_json(q, f"manifest.questions[{i}]") for i, q in enumerate(obj["questions"]))
+        if len({q.id for q in questions}) != len(questions):
+            raise ManifestError("manifest.questions: question ids must be unique")
+        return cls(election_id, _text(obj["title"], "manifest.title"), dict(unit), dict(dates),
+                   obj["statute_sha256"], obj["revoting"], questions)

@@ -1,0 +1,186 @@
+"""Run a whole election in-process (key ceremony, credentials, ballots, revotes, board, tally) and write its record.
+
+No web, no database. With a seed, everything (keys, credentials, choices, randomness, proofs) is reproducible and
+independent of the number of worker processes: each cast draws from its own deterministic stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import random
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nacl.signing
+
+from ballot_crypto import canonical, credentials, record, threshold
+from ballot_crypto.ballots import Election, encrypt_ballot, sign_ballot, tracker
+from ballot_crypto.board import BulletinBoard
+from ballot_crypto.errors import CryptoError
+from ballot_crypto.group import Point, Rng, deterministic_rng
+from ballot_crypto.manifest import Manifest
+from ballot_crypto.sample import random_choices, sample_manifest
+from ballot_crypto.tally import Aggregates, combine, trustee_shares
+
+
+@dataclass(frozen=True)
+class Options:
+    voters: int
+    questions: int = 1
+    trustees: int = 3
+    threshold: int = 2
+    revote_share: float = 0.05
+    seed: int | None = None
+    kind: str = "referendum"
+    processes: int | None = None
+    progress: bool = False
+
+
+def _stream(seed: bytes, label: str, n: int = 0) -> Rng:
+    return deterministic_rng(seed + f"/{label}/{n}".encode())
+
+
+# Worker state, set once per process by the pool initializer.
+_ELECTION: Election | None = None
+_SALT = b""
+
+
+def _init_worker(election: Election, salt: bytes) -> None:
+    global _ELECTION, _SALT
+    _ELECTION, _SALT = election, salt
+
+
+def _derive_credentials(secrets: Sequence[str]) -> list[str]:
+    return [credentials.public_credential(s, _SALT).hex() for s in secrets]
+
+
+def _cast(jobs: Sequence[tuple[int, str, list[list[int]], bytes, bool]]) -> tuple[list[tuple[dict, str]], Aggregates]:
+    """Encrypt, prove and sign a chunk of casts; also sum the counted ones."""
+    assert _ELECTION is not None
+    partial = Aggregates.empty(_ELECTION.manifest)
+    out = []
+    for _, secret, choices, seed, counted in jobs:
+        key = credentials.signing_key(secret, _SALT)
+        ballot, _ = encrypt_ballot(_ELECTION, bytes(key.verify_key), choices, rng=deterministic_rng(seed))
+        ballot = sign_ballot(ballot, key)
+        if counted:
+            partial.add_ballot(ballot)
+        out.append((ballot, tracker(ballot)))
+    return out, partial
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class _Progress:
+    def __init__(self, enabled: bool, label: str, total: int) -> None:
+        self.enabled, self.label, self.total, self.done, self.start = enabled, label, total, 0, time.monotonic()
+
+    def step(self, n: int) -> None:
+        self.done += n
+        if self.enabled:
+            elapsed = time.monotonic() - self.start
+            end = "\n" if self.done >= self.total else "\r"
+            print(f"{self.label}: {self.done}/{self.total} ({elapsed:.0f} s)", end=end, file=sys.stderr, flush=True)
+
+
+def _key_ceremony(manifest: Manifest, opts: Options, seed: bytes) -> tuple[dict[str, Any], dict[int, Any], Any]:
+    """Every trustee deals shares to every other; returns trustees.json, the secret shares, the joint key."""
+    rng = _stream(seed, "trustees")
+    context = manifest.hash()
+    polys = [threshold.TrusteePolynomial.generate(i, opts.threshold, rng=rng) for i in range(1, opts.trustees + 1)]
+    commitments = [p.commitments() for p in polys]
+    secrets = {}
+    for j in range(1, opts.trustees + 1):
+        received = [p.share_for(j) for p in polys]
+        assert all(threshold.verify_share(c, j, s) for c, s in zip(commitments, received, strict=True))
+        secrets[j] = threshold.combine_secret_shares(received)
+    trustees = {"threshold": opts.threshold, "trustees": [
+        {"index": p.index, "commitments": [c.hex() for c in commitments[p.index - 1]],
+         "proofs": [proof.to_json() for proof in p.proofs(context, rng=rng)],
+         "verification_key": threshold.verification_key(commitments, p.index).hex()}
+        for p in polys
+    ]}
+    return trustees, secrets, threshold.joint_public_key(commitments)
+
+
+def _plan(manifest: Manifest, opts: Options, seed: bytes) -> tuple[list[tuple[int, list[list[int]]]], dict]:
+    """Board order of (voter, choices) casts, and the plain counts of the counted (last) casts."""
+    rnd = random.Random(_stream(seed, "plan")(32))
+    casts = [(v, random_choices(manifest, rnd)) for v in range(opts.voters)]
+    revoters = rnd.sample(range(opts.voters), round(opts.voters * opts.revote_share)) if manifest.revoting else []
+    casts += [(v, random_choices(manifest, rnd)) for v in revoters]
+    rnd.shuffle(casts)
+    last = {voter: i for i, (voter, _) in enumerate(casts)}
+    counted = [choices for i, (voter, choices) in enumerate(casts) if last[voter] == i]
+    questions = []
+    for qi, question in enumerate(manifest.questions):
+        totals = [sum(c[qi][oi] for c in counted) for oi in range(len(question.options))]
+        blank = sum(1 for c in counted if sum(c[qi]) == 0)
+        questions.append({"question": question.id, "counts": {o.id: n for o, n in
+                                                              zip(question.options, totals, strict=True)},
+                          "blank": blank})
+    truth = {"eligible": opts.voters, "cast": len(casts), "ballots": len(counted), "questions": questions}
+    return casts, truth
+
+
+def simulate(opts: Options, out: Path, *, as_zip: bool | None = None) -> tuple[str, dict[str, Any]]:
+    """Run the election, write the record to ``out`` and truth.json beside it; return (record hash, truth)."""
+    seed = hashlib.sha256(b"ballot-crypto/simulate" + (os.urandom(32) if opts.seed is None else
+                                                       str(opts.seed).encode())).digest()
+    manifest = sample_manifest(opts.kind, opts.questions, _stream(seed, "manifest"), revoting=opts.revote_share > 0)
+    salt = uuid.UUID(manifest.id).bytes
+    trustees, secret_shares, public_key = _key_ceremony(manifest, opts, seed)
+    cred_rng = _stream(seed, "credentials")
+    secrets = [credentials.generate_credential(rng=cred_rng) for _ in range(opts.voters)]
+    board_key = nacl.signing.SigningKey(_stream(seed, "board")(32))
+    ctx = multiprocessing.get_context("fork")
+    processes = opts.processes or os.cpu_count() or 1
+    with ctx.Pool(processes, _init_worker, (None, salt)) as pool:
+        progress = _Progress(opts.progress, "credentials", opts.voters)
+        public = []
+        for part in pool.imap(_derive_credentials, _chunks(secrets, 500)):
+            public.extend(part)
+            progress.step(len(part))
+    manifest_json = manifest.to_json()
+    election_json = record.election_json(manifest_json, trustees, public, public_key.hex(),
+                                         bytes(board_key.verify_key).hex())
+    election = Election(manifest, public_key, canonical.hash_json(election_json))
+    casts, truth = _plan(manifest, opts, seed)
+    last = {voter: i for i, (voter, _) in enumerate(casts)}
+    jobs = [(i, secrets[v], choices, seed + b"/cast/" + i.to_bytes(8, "big"), last[v] == i)
+            for i, (v, choices) in enumerate(casts)]
+    board = BulletinBoard(election.fingerprint, public, revoting=manifest.revoting)
+    aggregates = Aggregates.empty(manifest)
+    with ctx.Pool(processes, _init_worker, (election, salt)) as pool:
+        progress = _Progress(opts.progress, "ballots", len(jobs))
+        for ballots, partial in pool.imap(_cast, _chunks(jobs, max(1, min(200, len(jobs) // (4 * processes))))):
+            for ballot, ballot_tracker in ballots:
+                board.append(ballot, ballot_tracker)
+            aggregates.merge(partial)
+            progress.step(len(ballots))
+    deciders = sorted(random.Random(_stream(seed, "deciders")(32)).sample(range(1, opts.trustees + 1),
+                                                                          opts.threshold))
+    dec_rng = _stream(seed, "decryption")
+    entries = [trustee_shares(election.fingerprint, secret_shares[j], j, aggregates, rng=dec_rng) for j in deciders]
+    keys = {t["index"]: Point.from_hex(t["verification_key"]) for t in trustees["trustees"]}
+    result = combine(manifest, election.fingerprint, aggregates, entries, keys, opts.threshold)
+    content = record.RecordContent(
+        election=election_json, manifest=manifest_json, trustees=trustees, credentials=public,
+        entries=(entry.to_json() for entry in board.entries), board=board.close(board_key),
+        aggregates=aggregates.to_json(), decryption={"trustees": entries}, result=result,
+        evaluation=record.evaluation_json(manifest, opts.voters, len(board.entries), result),
+    )
+    if result["questions"] != truth["questions"] or result["ballots"] != truth["ballots"]:
+        raise CryptoError("simulation: the decrypted result differs from the plain counts")
+    record_hash = record.write_record(out, content, as_zip=as_zip)
+    (out.parent / "truth.json").write_bytes(canonical.dumps(truth) + b"\n")
+    return record_hash, truth
