@@ -46,7 +46,7 @@ def parse_credential(text: str) -> str:
     """Normalise typed input (case, spaces, dashes, O/I/L) to the display form; InvalidEncoding says what is wrong."""
     if not isinstance(text, str):
         raise InvalidEncoding("a credential is text")
-    chars = "".join(ch for ch in text.upper() if not ch.isspace() and ch not in "-_.")
+    chars = "".join(ch.upper() if ch.isascii() else ch for ch in text if not ch.isspace() and ch not in "-_.")
     for position, ch in enumerate(chars, start=1):
         if ch not in _VALUE:
             raise InvalidEncoding(f"character {position} ({ch!r}) does not occur in credentials")

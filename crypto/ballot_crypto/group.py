@@ -21,6 +21,7 @@ Rng = Callable[[int], bytes]
 """A source of randomness: rng(n) returns n bytes. Default everywhere: libsodium's randombytes."""
 
 IDENTITY_BYTES = b"\x01" + bytes(31)
+_ZERO = bytes(32)
 _SodiumError = nacl.exceptions.RuntimeError
 
 
@@ -32,20 +33,24 @@ def random_bytes(n: int, rng: Rng | None = None) -> bytes:
     return data
 
 
+class _CounterModeRng:
+    """SHA-512("ballot-crypto/v1/rng" || seed || u64be(i)) for i = 0, 1, ..., consumed in order."""
+
+    def __init__(self, seed: bytes) -> None:
+        self._seed, self._counter, self._buffer = seed, 0, b""
+
+    def __call__(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            block = hashlib.sha512(b"ballot-crypto/v1/rng" + self._seed + self._counter.to_bytes(8, "big"))
+            self._buffer += block.digest()
+            self._counter += 1
+        out, self._buffer = self._buffer[:n], self._buffer[n:]
+        return out
+
+
 def deterministic_rng(seed: bytes) -> Rng:
     """A reproducible byte stream (SHA-512 in counter mode over the seed), for test vectors and simulations."""
-    state = {"counter": 0, "buffer": b""}
-
-    def rng(n: int) -> bytes:
-        buf = state["buffer"]
-        while len(buf) < n:
-            counter = state["counter"]
-            buf += hashlib.sha512(b"ballot-crypto/v1/rng" + seed + counter.to_bytes(8, "big")).digest()
-            state["counter"] = counter + 1
-        state["buffer"] = buf[n:]
-        return buf[:n]
-
-    return rng
+    return _CounterModeRng(seed)
 
 
 class Scalar:
@@ -98,7 +103,7 @@ class Scalar:
         return int.from_bytes(self._b, "little")
 
     def is_zero(self) -> bool:
-        return hmac.compare_digest(self._b, bytes(32))
+        return hmac.compare_digest(self._b, _ZERO)
 
     def __add__(self, other: Scalar) -> Scalar:
         return Scalar(sodium.crypto_core_ed25519_scalar_add(self._b, other._b))
@@ -183,9 +188,7 @@ class Point:
     @classmethod
     def base_mul(cls, s: Scalar) -> Point:
         """G*s (fast fixed-base multiplication)."""
-        if s.is_zero():
-            return cls.IDENTITY
-        return cls(sodium.crypto_scalarmult_ed25519_base_noclamp(s._b))
+        return cls(base_mul_bytes(s._b))
 
     @staticmethod
     def encode_int(m: int) -> Point:
@@ -244,7 +247,7 @@ def mul_bytes(s: bytes, p: bytes) -> bytes:
 
 def base_mul_bytes(s: bytes) -> bytes:
     """G*s on encodings, identity-safe."""
-    if s == bytes(32):
+    if hmac.compare_digest(s, _ZERO):
         return IDENTITY_BYTES
     return sodium.crypto_scalarmult_ed25519_base_noclamp(s)
 
@@ -263,13 +266,14 @@ def encode_int_bytes(m: int) -> bytes:
     return sodium.crypto_scalarmult_ed25519_base_noclamp((m % L).to_bytes(32, "little"))
 
 
-_HEX = frozenset("0123456789abcdef")
-
-
 def _unhex(text: str) -> bytes:
-    if not isinstance(text, str) or len(text) != 64 or not _HEX.issuperset(text):
+    try:
+        data = bytes.fromhex(text)
+    except (ValueError, TypeError):
+        data = b""
+    if len(data) != 32 or data.hex() != text:  # the round trip excludes uppercase and whitespace
         raise InvalidEncoding("expected 64 lowercase hex digits")
-    return bytes.fromhex(text)
+    return data
 
 
 Point.G = Point(sodium.crypto_scalarmult_ed25519_base_noclamp((1).to_bytes(32, "little")))

@@ -20,6 +20,8 @@ from ballot_crypto.errors import CryptoError, InvalidEncoding
 from ballot_crypto.group import IDENTITY, Point, Rng, Scalar, random_bytes
 from ballot_crypto.proofs import DleqProof, SchnorrProof, prove_dleq, prove_secret_key, verify_dleq, verify_secret_key
 
+_REJECT = (CryptoError, TypeError, AttributeError, ValueError, OverflowError)
+
 
 def coefficient_context(context: bytes, trustee: int, k: int) -> bytes:
     """Context of the Schnorr proof for C_trustee,k: context || u32be(trustee) || u32be(k)."""
@@ -65,10 +67,13 @@ def verify_commitments(
     context: bytes, trustee: int, commitments: Sequence[Point], proofs: Sequence[SchnorrProof]
 ) -> bool:
     """Check a trustee's Schnorr proofs for all its commitments."""
-    return len(commitments) == len(proofs) > 0 and all(
-        verify_secret_key(coefficient_context(context, trustee, k), c, p)
-        for k, (c, p) in enumerate(zip(commitments, proofs, strict=True))
-    )
+    try:
+        return len(commitments) == len(proofs) > 0 and all(
+            verify_secret_key(coefficient_context(context, trustee, k), c, p)
+            for k, (c, p) in enumerate(zip(commitments, proofs, strict=True))
+        )
+    except _REJECT:
+        return False
 
 
 def _evaluate(commitments: Sequence[Point], j: int) -> Point:
@@ -83,7 +88,7 @@ def verify_share(commitments: Sequence[Point], j: int, share: Scalar) -> bool:
     """Check G*share == sum_k C_k * j^k (the share trustee j received from the committing trustee)."""
     try:
         return j >= 1 and len(commitments) > 0 and Point.base_mul(share) == _evaluate(commitments, j)
-    except (CryptoError, TypeError, AttributeError):
+    except _REJECT:
         return False
 
 
@@ -155,7 +160,10 @@ def decryption_share(
 
 def verify_decryption_share(context: bytes, verification_key: Point, ct: Ciphertext, share: DecryptionShare) -> bool:
     """Check a decryption share against the trustee's verification key X_j."""
-    return verify_dleq(context, Point.G, verification_key, ct.alpha, share.factor, share.proof)
+    try:
+        return verify_dleq(context, Point.G, verification_key, ct.alpha, share.factor, share.proof)
+    except _REJECT:
+        return False
 
 
 def combine_decryption(ct: Ciphertext, shares: Sequence[DecryptionShare]) -> Point:

@@ -8,9 +8,7 @@ from hypothesis import HealthCheck, settings
 from ballot_crypto.group import Point, Scalar
 
 # Proof generation and verification take milliseconds: few examples, no deadline.
-settings.register_profile(
-    "ballot-crypto", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("ballot-crypto", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="session")

@@ -76,7 +76,7 @@ def test_point_group_laws(a: int, b: int) -> None:
     assert pa - pb == Point.base_mul(sa - sb)
     assert pa * sb == Point.base_mul(sa * sb) == sb * pa
     assert Point.G * sa == pa
-    assert pa + Point.IDENTITY == pa and pa - pa == Point.IDENTITY and -(-pa) == pa
+    assert pa + Point.IDENTITY == pa and pa - pa == Point.IDENTITY and -pa + pa == Point.IDENTITY
     assert pa * Scalar.from_int(0) == Point.IDENTITY == Point.IDENTITY * sb
     assert Point.from_bytes(pa.to_bytes(), allow_identity=True) == pa == Point.from_hex(pa.hex(), allow_identity=True)
 
@@ -145,7 +145,11 @@ def test_libsodium_identity_facts() -> None:
     g = Point.G.to_bytes()
     assert sodium.crypto_core_ed25519_sub(g, g) == IDENTITY_BYTES
     assert not sodium.crypto_core_ed25519_is_valid_point(IDENTITY_BYTES)
-    for scalar, point in ((bytes(32), g), (Scalar.from_int(1).to_bytes(), IDENTITY_BYTES), (L.to_bytes(32, "little"), g)):
+    for scalar, point in (
+        (bytes(32), g),
+        (Scalar.from_int(1).to_bytes(), IDENTITY_BYTES),
+        (L.to_bytes(32, "little"), g),
+    ):
         with pytest.raises(nacl.exceptions.RuntimeError):
             sodium.crypto_scalarmult_ed25519_noclamp(scalar, point)
 
@@ -174,3 +178,13 @@ def test_transcript_is_domain_separated_and_injective() -> None:
     for bad in (True, -1, 2**64, 1.5, None):
         with pytest.raises(CryptoError):
             encode_item(bad)  # type: ignore[arg-type]
+
+
+@FAST
+@given(nonzero)
+def test_mixed_order_points_rejected(a: int) -> None:
+    point = Point.base_mul(Scalar.from_int(a)).to_bytes()
+    for torsion in SMALL_ORDER[1:]:
+        mixed = sodium.crypto_core_ed25519_add(point, torsion)
+        with pytest.raises(InvalidEncoding):
+            Point.from_bytes(mixed)
