@@ -1,9 +1,56 @@
-"""``ballot demo``: placeholder, replaced by the module's owner."""
+"""``ballot demo``: load the demo organisation once and print the demo logins."""
 
 from __future__ import annotations
 
+import sys
+
 import click
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ballot.accounts.passwords import PasswordHasher
+from ballot.cli.runtime import run_with_session
+from ballot.demo.data import DemoResult, load_demo
+from ballot.exceptions import Conflict
+from ballot.i18n import gettext as _
+from ballot.i18n import use_locale
+from ballot.settings import Settings, get_settings
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load demo data (a fictional party, about 300 members, one login per role). Safe to run again."""
+    settings = get_settings()
+    with use_locale(settings.default_locale):
+        _demo(settings)
+
+
+def _demo(settings: Settings) -> None:
+
+    async def work(session: AsyncSession) -> DemoResult:
+        return await load_demo(session, PasswordHasher(settings.password))
+
+    try:
+        result = run_with_session(work)
+    except Conflict as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    if result.created:
+        click.echo(
+            _(
+                "Demo data loaded: %(units)s units, %(members)s members, %(seats)s seats in bodies and groups, "
+                "%(accounts)s logins.",
+                units=result.units,
+                members=result.members,
+                seats=result.seats,
+                accounts=result.accounts,
+            )
+        )
+    else:
+        click.echo(_("Demo data is already loaded; nothing changed."))
+    click.echo(_("Demo logins (password for all: %(password)s):", password=result.password))
+    for login in result.logins:
+        click.echo(f"  {login.email:<30} {_(login.role)}")
 
 
 def register(group: click.Group) -> None:
-    """Nothing registered yet."""
+    group.add_command(demo)
