@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/ruff format --check ballot crypto audits tests bench
 
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o ballot/locale/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ -k ngettext:1,2 --no-location --sort-output -o ballot/locale/messages.pot .
 	$(BIN)/pybabel -q update -i ballot/locale/messages.pot -d ballot/locale -D messages --no-fuzzy-matching
 
 constraints:

@@ -122,7 +122,7 @@ def load_settings() -> Settings:
         secret_key=_secret_key(var_dir, environment),
         base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         var_dir=var_dir,
-        templates_dir=PROJECT_ROOT / "templates",
+        templates_dir=Path(_env("TEMPLATES_DIR", str(PROJECT_ROOT / "templates"))),
         static_dir=Path(__file__).resolve().parent / "static",
         vendor_dir=Path(_env("VENDOR_DIR", str(PROJECT_ROOT / "node_modules"))),
         locale_dir=Path(__file__).resolve().parent / "locale",

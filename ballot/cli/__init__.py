@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ballot.cli import db, demo, members, serve, tokens
+from ballot.cli import db, demo, members, serve, statutes, tokens
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -12,7 +12,7 @@ def cli() -> None:
     """Member portal: ballots and deliberation for parties and associations."""
 
 
-for module in (serve, db, demo, members, tokens):
+for module in (serve, db, demo, members, tokens, statutes):
     module.register(cli)
 
 
