@@ -1,0 +1,82 @@
+"""Helpers shared by the account pages: the session cookie, the client address, rate limiters, form reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from ballot.mail.mailer import OutgoingMail, deliver_in_background
+from ballot.settings import Settings
+from ballot.web.auth import SESSION_COOKIE
+from ballot.web.ratelimit import RateLimiter, get_limiter
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def client_ip(request: AnyRequest) -> str:
+    """The client's address (uvicorn puts the proxy's X-Forwarded-For here when the proxy is trusted)."""
+    return request.client.host if request.client else "unknown"
+
+
+def login_limiter(request: AnyRequest, settings: Settings) -> RateLimiter:
+    """Failed password log-ins per client address and minute (in-process; the lock-out is the shared part)."""
+    return get_limiter(request.app.state, "login-ip", settings.login.per_ip_per_minute, 60)
+
+
+def mail_request_limiter(request: AnyRequest, settings: Settings) -> RateLimiter:
+    """Requests for login or reset links per client address and minute."""
+    return get_limiter(request.app.state, "mail-ip", settings.login.per_ip_per_minute, 60)
+
+
+def session_cookie(settings: Settings, token: str) -> Cookie:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure behind TLS, for the whole site."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        max_age=settings.login.session_hours * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+
+
+def logged_in_redirect(settings: Settings, token: str, target: str) -> Redirect:
+    """303 to ``target`` with a fresh session cookie."""
+    response = Redirect(path=target, status_code=303)
+    response.set_cookie(session_cookie(settings, token))
+    return response
+
+
+def clear_session_cookie(response: Response[Any]) -> Response[Any]:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def send_after_response(request: AnyRequest, settings: Settings, mail: OutgoingMail | None) -> BackgroundTask:
+    """A background task that sends ``mail`` (or nothing) after the response, with its own database session."""
+    mails = [mail] if mail is not None else []
+    return BackgroundTask(deliver_in_background, request.app.state.db_factory, settings, mails)
+
+
+async def read_fields(request: AnyRequest, secret_fields: tuple[str, ...] = ()) -> dict[str, str]:
+    """Form values; ordinary fields are stripped of blanks, ``secret_fields`` (passwords) are kept exactly."""
+    form = await request.form()
+    values: dict[str, str] = {}
+    for key, value in form.items():
+        if key == "_csrf_token":
+            continue
+        text = str(value)
+        values[key] = text if key in secret_fields else text.strip()
+    return values
+
+
+def page(name: str, status_code: int = 200, **context: Any) -> Template:
+    """Render ``templates/accounts/<name>.html``."""
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return Template(template_name=f"accounts/{name}.html", context=context, status_code=status_code)
