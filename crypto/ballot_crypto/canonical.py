@@ -21,39 +21,35 @@ JSON = Any
 """A value built from dict (str keys), list, str, int, bool and None."""
 
 
-def _check(value: JSON, path: str) -> None:
-    if value is None or isinstance(value, (bool, str)):
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise InvalidEncoding(f"{path}: string is not valid Unicode") from exc
-        return
-    if isinstance(value, int):
-        if abs(value) > MAX_INT:
-            raise InvalidEncoding(f"{path}: integer out of range")
-        return
-    if isinstance(value, float):
-        raise InvalidEncoding(f"{path}: floats are not allowed")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise InvalidEncoding(f"{path}: object key {key!r} is not a string")
-            _check(key, path)
-            _check(item, f"{path}.{key}")
-        return
-    if isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            _check(item, f"{path}[{index}]")
-        return
-    raise InvalidEncoding(f"{path}: {type(value).__name__} is not JSON")
+def _check(value: JSON) -> None:
+    """Reject what json.dumps would accept but canonical JSON does not (floats, big integers, non-str keys)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -MAX_INT <= item <= MAX_INT:
+                raise InvalidEncoding(f"integer {item} out of range")
+        elif kind is dict:
+            if any(type(key) is not str for key in item):
+                raise InvalidEncoding("object keys must be strings")
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        else:
+            raise InvalidEncoding(f"{kind.__name__} is not allowed in canonical JSON")
 
 
 def dumps(value: JSON) -> bytes:
     """Encode a JSON value canonically (UTF-8 bytes, no trailing newline)."""
-    _check(value, "$")
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return text.encode("utf-8")
+    _check(value)
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidEncoding("a string is not valid Unicode (unpaired surrogate)") from exc
 
 
 def _reject_float(text: str) -> None:
@@ -73,8 +69,8 @@ def _no_duplicates(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
     return result
 
 
-def loads(data: bytes | str, *, strict: bool = True) -> JSON:
-    """Decode JSON; with ``strict`` the input must be exactly the canonical encoding of its value."""
+def loads(data: bytes | str) -> JSON:
+    """Decode JSON that must be exactly the canonical encoding of its value."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         text = raw.decode("utf-8")
@@ -86,7 +82,7 @@ def loads(data: bytes | str, *, strict: bool = True) -> JSON:
         )
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidEncoding(f"not valid UTF-8 JSON: {exc}") from exc
-    if strict and dumps(value) != raw:
+    if dumps(value) != raw:
         raise InvalidEncoding("not in canonical encoding")
     return value
 

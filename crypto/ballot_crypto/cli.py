@@ -23,7 +23,7 @@ def _simulate(args: argparse.Namespace) -> int:
         raise SystemExit(f"ballot-crypto simulate: {out} exists and is not empty")
     opts = Options(voters=args.voters, questions=args.questions, trustees=args.trustees, threshold=args.threshold,
                    revote_share=args.revote_share, seed=args.seed, kind=args.kind,
-                   processes=args.processes, progress=sys.stderr.isatty() or args.progress)
+                   processes=args.processes, progress=not args.quiet)
     start = time.monotonic()
     record_hash, truth = simulate(opts, out, as_zip=args.zip or out.suffix == ".zip")
     print(f"record {out} ({truth['cast']} ballots cast, {truth['ballots']} counted, "
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--kind", choices=("referendum", "election"), default="referendum")
     sim.add_argument("--zip", action="store_true", help="write a ZIP archive")
     sim.add_argument("--processes", type=int, default=None, help="worker processes (default: all cores)")
-    sim.add_argument("--progress", action="store_true", help="print progress on stderr even if not a terminal")
+    sim.add_argument("--quiet", action="store_true", help="no progress on stderr")
     sim.set_defaults(run=_simulate)
     return parser
 

@@ -22,6 +22,7 @@ MAX_RANGE = 100
 """Upper bound for every per-option and per-question maximum (range proofs grow linearly with it)."""
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})")
 
 
 class ManifestError(InvalidEncoding):
@@ -60,11 +61,11 @@ def _keys(obj: Any, where: str, keys: set[str]) -> dict[str, Any]:
 
 def _date(obj: Any, where: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(obj) if isinstance(obj, str) else None
+        moment = datetime.fromisoformat(obj) if isinstance(obj, str) and _DATE.fullmatch(obj) else None
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ManifestError(f"{where}: expected an ISO 8601 date-time with a UTC offset")
+    if moment is None:
+        raise ManifestError(f"{where}: expected a date-time YYYY-MM-DDTHH:MM:SS followed by Z or +HH:MM / -HH:MM")
     return moment
 
 
@@ -207,7 +208,10 @@ class Manifest:
         moments = [_date(dates[k], f"manifest.dates.{k}") for k in ("announcement", "open", "close")]
         if not moments[0] <= moments[1] < moments[2]:
             raise ManifestError("manifest.dates: expected announcement <= open < close")
-        canonical.from_hex(obj["statute_sha256"], 32, "manifest.statute_sha256")
+        try:
+            canonical.from_hex(obj["statute_sha256"], 32, "manifest.statute_sha256")
+        except InvalidEncoding as exc:
+            raise ManifestError(str(exc)) from exc
         if not isinstance(obj["revoting"], bool):
             raise ManifestError("manifest.revoting: expected true or false")
         if not isinstance(obj["questions"], list) or not obj["questions"]:

@@ -92,7 +92,8 @@ def write_record(path: Path, content: RecordContent, *, as_zip: bool | None = No
     try:
         for name in FILES:
             digest, size = hashlib.sha256(), 0
-            with archive.open(name, "w", force_zip64=True) if archive else (path / name).open("wb") as out:
+            big = name == "ballots.jsonl"
+            with archive.open(name, "w", force_zip64=big) if archive else (path / name).open("wb") as out:
                 for chunk in content.chunks(name):
                     digest.update(chunk)
                     size += len(chunk)
@@ -156,9 +157,12 @@ def _names(path: Path) -> set[str]:
         return {p.name if p.is_file() else p.name + "/" for p in path.iterdir()}
     try:
         with zipfile.ZipFile(path) as archive:
-            return set(archive.namelist())
+            names = archive.namelist()
     except (OSError, zipfile.BadZipFile) as exc:
         raise RecordError(str(path), f"neither a record directory nor a ZIP archive ({exc})") from exc
+    if len(set(names)) != len(names):
+        raise RecordError(str(path), "the ZIP archive holds a file name twice")
+    return set(names)
 
 
 def open_record(path: Path) -> Record:

@@ -1,6 +1,6 @@
 """Structure of every record file (docs/election-record.md 3), checked by the record reader.
 
-A spec is a type name (``"hex32"``, ``"hex64"``, ``"int"``, ``"bool"``, ``"str"``, ``"any"``), a dict (exactly these
+A spec is a type name (``"hex32"``, ``"hex64"``, ``"int"``, ``"str"``, ``"any"``), a dict (exactly these
 keys), a one-element list (a list of that), or ``Nullable(spec)``. Semantics (proofs, hashes) are the verifier's.
 """
 
@@ -81,9 +81,6 @@ def check(value: Any, spec: Any, path: str = "$") -> None:
     elif spec == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidEncoding(f"{path}: expected a non-negative integer")
-    elif spec == "bool":
-        if not isinstance(value, bool):
-            raise InvalidEncoding(f"{path}: expected true or false")
     elif spec == "str":
         if not isinstance(value, str):
             raise InvalidEncoding(f"{path}: expected a string")

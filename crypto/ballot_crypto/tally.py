@@ -73,6 +73,15 @@ class Aggregates:
     def to_json(self) -> dict[str, Any]:
         return {"ballots": self.ballots, "questions": [q.to_json() for q in self.questions]}
 
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Aggregates:
+        """Parse aggregates.json (points checked; the identity is allowed)."""
+        return cls(obj["ballots"], [
+            QuestionAggregate(q["question"], [Ciphertext.from_json(ct) for ct in q["choices"]],
+                              None if q["blank"] is None else Ciphertext.from_json(q["blank"]))
+            for q in obj["questions"]
+        ])
+
 
 def aggregate(manifest: Manifest, ballots: Iterable[Mapping[str, Any]]) -> Aggregates:
     """Sum the counted ballots."""
