@@ -140,6 +140,9 @@ def load_settings() -> Settings:
             per_ip_per_minute=_env_int("LOGIN_PER_IP_PER_MINUTE", 20),
             links_per_email_per_hour=_env_int("LOGIN_LINKS_PER_HOUR", 5),
             session_hours=_env_int("SESSION_HOURS", 12),
+            link_minutes=_env_int("LOGIN_LINK_MINUTES", 20),
+            reset_minutes=_env_int("RESET_MINUTES", 60),
+            invite_days=_env_int("INVITE_DAYS", 14),
         ),
         mail=MailSettings(
             smtp_host=_env("SMTP_HOST", ""),

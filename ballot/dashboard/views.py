@@ -11,10 +11,10 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 
 from ballot.authz.policy import Action, is_allowed
-from ballot.dashboard.labels import is_inherited, role_name, unit_kind
 from ballot.units.models import Unit
 from ballot.units.services import units_of
 from ballot.web.deps import DB, CurrentPrincipal
+from ballot.web.labels import is_inherited, role_name, unit_kind
 
 
 @dataclass(frozen=True)

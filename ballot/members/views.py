@@ -16,12 +16,11 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballot.accounts.invitations import open_invitation
 from ballot.accounts.models import Account
 from ballot.audit.services import record_event
 from ballot.authz.policy import Action, is_allowed
 from ballot.authz.principal import Principal
-from ballot.dashboard.access import require_login
-from ballot.dashboard.labels import CONSENTS, DUES, GENDERS, MEMBER_CLASSES, is_inherited, role_name, unit_kind
 from ballot.exceptions import NotFound
 from ballot.i18n import LOCALE_NAMES, LOCALES, lazy_gettext, normalize_locale
 from ballot.i18n import gettext as _
@@ -30,9 +29,11 @@ from ballot.members.privacy import consent_history, consents_of, personal_data_e
 from ballot.members.services import get_member, search_members
 from ballot.units.models import TERRITORIAL_KINDS, Unit
 from ballot.units.services import get_unit
+from ballot.web.access import require_login
 from ballot.web.auth import LOCALE_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form
+from ballot.web.labels import CONSENTS, DUES, GENDERS, MEMBER_CLASSES, is_inherited, role_name, unit_kind
 
 PER_PAGE = 50
 
@@ -148,11 +149,22 @@ async def _unit_chain(session: AsyncSession, unit: Unit) -> list[Unit]:
 
 
 @get("/members/{number:str}", name="member")
-async def member_detail(db: DB, principal: CurrentPrincipal, number: FromPath[str]) -> Template:
+async def member_detail(
+    db: DB, principal: CurrentPrincipal, number: FromPath[str], invited: FromQuery[str | None] = None
+) -> Template:
     """One registry entry (for the board of the member's units, admins, and the member themselves)."""
     principal = require_login(principal)
     member = await get_member(db, principal, number)
+    has_account = await db.scalar(select(Account.id).where(Account.member_id == member.id)) is not None
+    pending = not has_account and await open_invitation(db, member.id) is not None
     context: dict[str, Any] = {
+        "has_account": has_account,
+        "invitation_pending": pending,
+        "just_invited": invited is not None and pending,
+        "can_invite": not has_account
+        and bool(member.email)
+        and member.left_on is None
+        and is_allowed(principal, Action.MEMBER_INVITE, member.home_unit),
         "member": member,
         "chain": await _unit_chain(db, member.home_unit),
         "groups": await _groups_of(db, member.id),

@@ -42,7 +42,9 @@ async def create_unit(
         if kind == UnitKind.FEDERAL:
             errors["kind"] = _("A federal unit cannot have a parent.")
         elif kind in CHILD_KIND.values() and CHILD_KIND.get(parent.kind) != kind:
-            errors["kind"] = _("A %(kind)s unit cannot be placed below a %(parent)s unit.", kind=kind, parent=parent.kind)
+            errors["kind"] = _(
+                "A %(kind)s unit cannot be placed below a %(parent)s unit.", kind=kind, parent=parent.kind
+            )
         elif kind in (UnitKind.BODY, UnitKind.GROUP) and not parent.is_territorial:
             errors["parent"] = _("Bodies and groups belong to a territorial unit.")
     if (kind == UnitKind.BODY) != (body_type is not None):
@@ -96,8 +98,10 @@ async def all_units(session: AsyncSession) -> Sequence[Unit]:
 async def member_count(session: AsyncSession, unit: Unit) -> int:
     """Members whose home unit is ``unit`` or below it; for groups and bodies, their members."""
     if unit.is_territorial:
-        query = select(func.count(Member.id)).join(Unit, Unit.id == Member.home_unit_id).where(
-            Unit.path.startswith(unit.path), Member.left_on.is_(None)
+        query = (
+            select(func.count(Member.id))
+            .join(Unit, Unit.id == Member.home_unit_id)
+            .where(Unit.path.startswith(unit.path), Member.left_on.is_(None))
         )
     else:
         query = select(func.count(GroupMembership.id)).where(GroupMembership.unit_id == unit.id)

@@ -31,8 +31,14 @@ async def switch_language(request: Request[Any, Any, Any], settings: AppSettings
     locale = normalize_locale(form.get("lang")) or settings.default_locale
     response = Redirect(path=safe_next(form.get("next")), status_code=303)
     response.cookies.append(
-        Cookie(key=LOCALE_COOKIE, value=locale, max_age=365 * 86400, samesite="lax",
-               secure=settings.secure_cookies, httponly=True)
+        Cookie(
+            key=LOCALE_COOKIE,
+            value=locale,
+            max_age=365 * 86400,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            httponly=True,
+        )
     )
     return response
 

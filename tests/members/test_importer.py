@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 
+from ballot.i18n import use_locale
 from ballot.members.exporter import export_members
 from ballot.members.importer import ImportFileError, import_members
 from ballot.members.models import DuesStatus, Gender, Member, MemberClass
@@ -21,6 +23,13 @@ def csv_file(*rows: str, header: str = HEADER) -> io.BytesIO:
 
 async def count(session) -> int:  # type: ignore[no-untyped-def]
     return int(await session.scalar(select(func.count(Member.id))) or 0)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The assertions read the English messages; the importer translates into the current locale."""
+    with use_locale("en"):
+        yield
 
 
 @pytest.fixture
