@@ -1,0 +1,84 @@
+"""Checks 16 and 17: the decrypted counts against result.json, and evaluation.json (3.10 - 3.12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ballot_audit.manifest import Question
+from ballot_audit.primitives import g_times
+from ballot_audit.report import Report
+from ballot_audit.tally import dlog
+
+EVALUATION_FORMAT = "ballot-evaluation/1"
+
+
+def expected_blank(q: Question, values: list[int], ballots: int) -> int:
+    """Blank ballots of a question (3.11): the decrypted flag total, B - sum of counts, or 0."""
+    if q.blank_flag:
+        return values[-1]
+    return ballots - sum(values) if q.min == 0 else 0
+
+
+def check_result(report: Report, doc: dict[str, Any] | None, questions: list[Question], ballots: int,
+                 plain: list[list[bytes]] | None) -> None:
+    """Check 16: every published count and blank total is the discrete log of the decryption."""
+    where = "result.json"
+    if doc is None:
+        report.fail(16, where, "not checked: the file is unusable")
+        return
+    failed = len(report.failures)
+    if doc["ballots"] != ballots:
+        report.fail(16, where, f"ballots is {doc['ballots']}, the board has {ballots} counted ballots")
+    if [q["question"] for q in doc["questions"]] != [q.id for q in questions]:
+        report.fail(16, where, "questions must follow the manifest's questions in order")
+        return
+    for qi, (q, entry) in enumerate(zip(questions, doc["questions"], strict=True)):
+        at = f"{where} questions[{qi}] ({q.id})"
+        if sorted(entry["counts"]) != sorted(q.options):
+            report.fail(16, at, f"counts must have exactly the options {list(q.options)}")
+            continue
+        values = [entry["counts"][o] for o in q.options] + ([entry["blank"]] if q.blank_flag else [])
+        bounds = [m * ballots for m in q.maxima] + ([ballots] if q.blank_flag else [])
+        names = [*q.options, "blank flag"]
+        for oi, (value, bound) in enumerate(zip(values, bounds, strict=True)):
+            if not 0 <= value <= bound:
+                report.fail(16, at, f"{names[oi]}: {value} is outside [0, {bound}]")
+            elif plain is not None and plain[qi][oi] != g_times(value):
+                actual = dlog(plain[qi][oi], bound)
+                found = f"the shares decrypt to {actual}" if actual is not None else \
+                    f"the shares decrypt to no value in [0, {bound}]"
+                report.fail(16, at, f"{names[oi]}: result says {value}, {found}")
+        blank = expected_blank(q, values, ballots)
+        if entry["blank"] != blank or blank < 0:
+            report.fail(16, at, f"blank is {entry['blank']}, expected {blank} (section 3.11)")
+    if plain is None:
+        report.fail(16, where, "the counts could not be compared with a decryption (see check 14 or 15)")
+    if len(report.failures) == failed:
+        totals = "; ".join(f"{e['question']}: " + ", ".join(f"{k} {v}" for k, v in e["counts"].items()) +
+                           f", blank {e['blank']}" for e in doc["questions"])
+        report.passed(16, where, f"{ballots} ballots counted; {totals}")
+
+
+def check_evaluation(report: Report, doc: dict[str, Any] | None, result: dict[str, Any] | None,
+                     manifest: dict[str, Any] | None, eligible: int, cast: int, counted: int) -> None:
+    """Check 17: the rule-evaluation inputs agree with credentials, board, result and manifest."""
+    where = "evaluation.json"
+    if doc is None:
+        report.fail(17, where, "not checked: the file is unusable")
+        return
+    problems = []
+    if doc["format"] != EVALUATION_FORMAT:
+        problems.append(f"format is {doc['format']!r}, expected {EVALUATION_FORMAT!r}")
+    for key, value, source in (("eligible", eligible, "lines in credentials.jsonl"), ("cast", cast, "board entries"),
+                               ("counted", counted, "counted board entries")):
+        if doc[key] != value:
+            problems.append(f"{key} is {doc[key]}, but there are {value} {source}")
+    if result is not None and doc["questions"] != result["questions"]:
+        problems.append("questions differ from result.json's")
+    if manifest is not None and doc["statute_sha256"] != manifest["statute_sha256"]:
+        problems.append("statute_sha256 differs from the manifest's")
+    for problem in problems:
+        report.fail(17, where, problem)
+    if not problems:
+        report.passed(17, where, f"eligible {eligible}, cast {cast}, counted {counted}; questions and statute "
+                                 "hash match")
