@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 os.environ.setdefault("BALLOT_SECRET_KEY", "test-secret-" + "0" * 52)
 os.environ.setdefault("BALLOT_ENV", "test")
 
-from ballot.db import create_engine  # noqa: E402
-from ballot.models import Base  # noqa: E402
-from ballot.settings import LoginSettings, PasswordSettings, Settings, load_settings  # noqa: E402
-from ballot.web.app import create_app  # noqa: E402
-from tests.factories import Factory  # noqa: E402
+from ballot.db import create_engine
+from ballot.models import Base
+from ballot.settings import LoginSettings, PasswordSettings, Settings, load_settings
+from ballot.web.app import create_app
+from tests.factories import Factory
 
 POSTGRES_URL = os.environ.get("BALLOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, str | None] = {}
@@ -48,7 +48,9 @@ def postgres_unavailable() -> str | None:
             asyncio.run(asyncio.wait_for(probe(), timeout=5))
             _pg_state["reason"] = None
         except Exception as exc:
-            _pg_state["reason"] = f"PostgreSQL not reachable at {POSTGRES_URL} ({type(exc).__name__}): tests ran on SQLite only"
+            _pg_state["reason"] = (
+                f"PostgreSQL not reachable at {POSTGRES_URL} ({type(exc).__name__}): tests ran on SQLite only"
+            )
     return _pg_state["reason"]
 
 

@@ -21,7 +21,10 @@ def extracted() -> set[str | tuple[str, str]]:
         ("templates/**.html", "jinja2"),
         ("templates/**.txt", "jinja2"),
     ]
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}, "templates/**.txt": {"extensions": "jinja2.ext.i18n"}}
+    options = {
+        "templates/**.html": {"extensions": "jinja2.ext.i18n"},
+        "templates/**.txt": {"extensions": "jinja2.ext.i18n"},
+    }
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=methods, options_map=options, keywords=KEYWORDS
     ):

@@ -42,8 +42,9 @@ ROLE_NAMES = ["none", *[role.value for role in Role]]
 
 def principal_with(role_name: str) -> Principal:
     grants = () if role_name == "none" else (Grant(role=Role(role_name), unit_id=STATE.id, unit_path=STATE.path),)
-    return Principal(account_id=7, display_name="Test", email="t@example.org", member_id=7,
-                     home_unit_path=LOCAL.path, grants=grants)
+    return Principal(
+        account_id=7, display_name="Test", email="t@example.org", member_id=7, home_unit_path=LOCAL.path, grants=grants
+    )
 
 
 def expected(action: Action, role_name: str, where: str) -> bool:
