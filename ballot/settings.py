@@ -84,6 +84,7 @@ class Settings:
     locale_dir: Path
     default_locale: str
     secure_cookies: bool
+    ip_retention_days: int
     password: PasswordSettings
     login: LoginSettings
     mail: MailSettings
@@ -128,6 +129,7 @@ def load_settings() -> Settings:
         locale_dir=Path(__file__).resolve().parent / "locale",
         default_locale=_env("DEFAULT_LOCALE", "de"),
         secure_cookies=_env_bool("SECURE_COOKIES", environment == "production"),
+        ip_retention_days=_env_int("IP_RETENTION_DAYS", 30),
         password=PasswordSettings(
             time_cost=_env_int("ARGON2_TIME_COST", 3),
             memory_cost_kib=_env_int("ARGON2_MEMORY_KIB", 65536),

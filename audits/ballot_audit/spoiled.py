@@ -94,6 +94,8 @@ def check_spoiled(obj: Any) -> tuple[Report, list[tuple[Question, list[int]]]]:
         report.fail(3, "ballot.election", f"is {ballot['election']}, but hash(election) is {fingerprint}")
     if canonical.hash_hex(obj["manifest"]) != obj["election"]["manifest"]:
         report.fail(3, "manifest", "hash(manifest) differs from election.manifest")
+    if primitives.point(ballot["credential"]) is None:
+        report.fail(7, "ballot.credential", "not a valid point (crypto.md 1.2)")
     h = primitives.point(obj["election"]["public_key"])
     if h is None or manifest_problems or len(ballot["answers"]) != len(questions) or \
             not isinstance(obj["reveal"], list) or len(obj["reveal"]) != len(questions):

@@ -62,6 +62,10 @@ class Scalar:
     def __init__(self, data: bytes) -> None:  # internal: data must be canonical
         object.__setattr__(self, "_b", data)
 
+    def __reduce__(self) -> tuple[type[Scalar], tuple[bytes]]:
+        """Pickle support (multiprocessing): rebuilt from the canonical bytes."""
+        return (Scalar, (self._b,))
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Scalar is immutable")
 
@@ -152,6 +156,10 @@ class Point:
     def __init__(self, data: bytes, checked: bool = True) -> None:  # internal: data must be valid if checked
         object.__setattr__(self, "_b", data)
         object.__setattr__(self, "_checked", checked)
+
+    def __reduce__(self) -> tuple[type[Point], tuple[bytes, bool]]:
+        """Pickle support (multiprocessing): rebuilt from the encoding, keeping whether it was validated."""
+        return (Point, (self._b, self._checked))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Point is immutable")

@@ -73,3 +73,11 @@ def test_unreadable_spoiled_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     path.write_text("{not json")
     assert main(["spoiled", str(path)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_spoiled_with_an_invalid_credential_is_rejected(spoiled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(spoiled.read_text())
+    data["ballot"]["credential"] = "ec" + "ff" * 30 + "7f"  # a small-order point
+    spoiled.write_text(json.dumps(data))
+    assert main(["spoiled", str(spoiled)]) == 1
+    assert "ballot.credential" in capsys.readouterr().out

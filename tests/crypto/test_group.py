@@ -188,3 +188,15 @@ def test_mixed_order_points_rejected(a: int) -> None:
         mixed = sodium.crypto_core_ed25519_add(point, torsion)
         with pytest.raises(InvalidEncoding):
             Point.from_bytes(mixed)
+
+
+def test_points_and_scalars_survive_pickling() -> None:
+    """They cross process boundaries in the parallel simulator and verifier."""
+    import pickle
+
+    from ballot_crypto.group import Point, Scalar
+
+    scalar = Scalar.from_int(123456789)
+    point = Point.base_mul(scalar)
+    assert pickle.loads(pickle.dumps(scalar)) == scalar
+    assert pickle.loads(pickle.dumps(point)) == point
