@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import os
 import secrets
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,6 +28,17 @@ from ballot.models import Base
 from ballot.settings import LoginSettings, PasswordSettings, Settings, load_settings
 from ballot.web.app import create_app
 from tests.factories import Factory
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per group of skipped tests, with its reason (instead of one line per test)."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"SKIPPED {count} tests: {reason}")
+
 
 POSTGRES_URL = os.environ.get("BALLOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _pg_state: dict[str, str | None] = {}
