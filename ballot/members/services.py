@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from ballot.audit.services import record_event
-from ballot.authz.policy import Action, authorize
+from ballot.authz.policy import Action, authorize, is_allowed
 from ballot.authz.principal import Principal
 from ballot.exceptions import NotAuthenticated, NotFound, ValidationFailed
 from ballot.i18n import gettext as _
@@ -120,14 +120,18 @@ async def find_member(session: AsyncSession, number: str) -> Member | None:
 
 
 async def get_member(session: AsyncSession, principal: Principal | None, number: str) -> Member:
-    """One registry entry: the member themselves, or board/admin of the member's home unit (or above)."""
+    """One registry entry: the member themselves, or board/admin of the member's home unit (or above).
+
+    A member that exists but is not visible gets the same answer as one that does not exist, so member numbers
+    cannot be probed.
+    """
     if principal is None:
         raise NotAuthenticated(_("Please log in first."))
     member = await find_member(session, number)
-    if member is None:
-        raise NotFound(_("This member does not exist."))
-    if principal.member_id != member.id:
-        authorize(principal, Action.MEMBER_VIEW, member.home_unit)
+    if member is None or (
+        principal.member_id != member.id and not is_allowed(principal, Action.MEMBER_VIEW, member.home_unit)
+    ):
+        raise NotFound(_("This member does not exist or is not visible to you."))
     return member
 
 

@@ -217,12 +217,12 @@ async def test_member_detail_permissions(client: Client, factory: Factory, world
     await login(client, factory, world.board_account)
     response = await client.get("/members/H0001")
     assert response.status_code == 200 and "Hanna Hessler" in response.text and "Kassel" in response.text
-    assert (await client.get("/members/S0001")).status_code == 403
+    assert (await client.get("/members/S0001")).status_code == 404  # hidden answers like missing
     assert (await client.get("/members/NOPE")).status_code == 404
 
     await login(client, factory, world.member_account)
     assert (await client.get("/members/H0001")).status_code == 200  # myself
-    assert (await client.get("/members/H0002")).status_code == 403
+    assert (await client.get("/members/H0002")).status_code == 404
 
 
 async def test_profile_shows_my_registry_data(client: Client, factory: Factory, world: World) -> None:
