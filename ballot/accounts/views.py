@@ -82,8 +82,8 @@ async def login_submit(request: AnyRequest, db: DB, settings: AppSettings) -> Re
     if form.get("method") == "link":
         email = form.get("link_email", "")
         if not is_email(email):
-            errors = {"link_email": _("Please enter a valid email address.")}
-            return _login_page(422, next=target, link_values={"link_email": email}, link_errors=errors)
+            link_errors = {"link_email": _("Please enter a valid email address.")}
+            return _login_page(422, next=target, link_values={"link_email": email}, link_errors=link_errors)
         mail_request_limiter(request, settings).hit(ip)
         mail = await request_login_link(db, settings, email, next_url=target, ip=ip)
         query = urlencode({"sent": 1, "next": target} if target != "/" else {"sent": 1})

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.accounts.models import AuthSession, OneTimeToken
@@ -26,8 +27,11 @@ class PurgeReport:
 
 async def purge(session: AsyncSession, now: datetime, ip_retention_days: int) -> PurgeReport:
     """Delete expired sessions and one-time tokens (a day after expiry), and strip ``ip`` from old audit events."""
-    sessions = await session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
-    tokens = await session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at <= now - timedelta(days=1)))
+    sessions = cast(CursorResult[Any], await session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)))
+    tokens = cast(
+        CursorResult[Any],
+        await session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at <= now - timedelta(days=1))),
+    )
     cutoff = now - timedelta(days=ip_retention_days)
     addresses = 0
     last_id = 0

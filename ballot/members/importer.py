@@ -404,7 +404,7 @@ async def import_members(
             else:
                 first_line[number] = row.line
         report.errors += [RowError(row.line, reason) for reason in reasons]
-        if not reasons:
+        if not reasons and number is not None:  # a row without errors always has its number
             plan.append((existing.get(number), parsed))
     report.rows = len(rows)
     if report.errors:

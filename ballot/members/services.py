@@ -45,7 +45,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _members_of(unit: Unit) -> Select[tuple[Member]]:
+def _members_of(unit: Unit) -> Select[Member]:
     """Members whose home unit lies in ``unit``'s subtree; for a body or group, the members holding a seat in it."""
     home = Unit.__table__.alias("home")
     query = select(Member).join(home, home.c.id == Member.home_unit_id)

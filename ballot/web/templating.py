@@ -6,11 +6,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ballot.i18n import LOCALE_NAMES, LOCALES, get_locale, gettext, ngettext
+
+_BERLIN = get_timezone("Europe/Berlin")
 
 
 def _date(value: date | None, fmt: str = "medium") -> str:
@@ -18,7 +20,7 @@ def _date(value: date | None, fmt: str = "medium") -> str:
 
 
 def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-    return "" if value is None else format_datetime(value, format=fmt, locale=get_locale(), tzinfo="Europe/Berlin")
+    return "" if value is None else format_datetime(value, format=fmt, locale=get_locale(), tzinfo=_BERLIN)
 
 
 def _number(value: float | int) -> str:
