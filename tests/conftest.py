@@ -29,6 +29,7 @@ from ballot.settings import LoginSettings, PasswordSettings, Settings, load_sett
 from ballot.web.app import create_app
 from tests.factories import Factory
 
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line per group of skipped tests, with its reason (instead of one line per test)."""
     reasons: Counter[str] = Counter()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ballot_audit.progress import Progress
-from ballot_audit.report import CHECKS, Report
+from ballot_audit.report import RECORD_CHECKS, Report
 from ballot_audit.source import Unreadable
 from ballot_audit.spoiled import check_spoiled, describe, load
 from ballot_audit.verify import verify
@@ -36,15 +36,25 @@ def _summary_lines(report: Report) -> list[str]:
     s = report.summary
     lines = [f"record hash {s.get('record_hash', '')}", f"election    {s.get('election', '')}",
              f"eligible {s.get('eligible', '?')}, cast {s.get('cast', '?')}, counted {s.get('counted', '?')}"]
+    decisions = {d["question"]: d for d in s.get("decisions", [])}
     for q in s.get("result", []):
         counts = ", ".join(f"{k} {v}" for k, v in q["counts"].items())
         lines.append(f"  {q['question']}: {counts}; blank {q['blank']}")
+        if q["question"] in decisions:
+            lines.append(f"    -> {decision_line(decisions[q['question']])}")
     return lines
+
+
+def decision_line(d: dict[str, Any]) -> str:
+    """'binding: adopted (§ 8 Abs. 3)', 'not binding: invalid (§ 13 Abs. 6)', with the elected for elections."""
+    elected = f" {', '.join(d['elected'])}" if d.get("elected") else ""
+    paragraph = d["paragraph"] or "no paragraph given"
+    return f"{'binding' if d['binding'] else 'not binding'}: {d['outcome']}{elected} ({paragraph})"
 
 
 def _not_reached(report: Report) -> None:
     seen = {item.check for item in report.items}
-    for check in range(1, 18):
+    for check in RECORD_CHECKS:
         if check not in seen:
             report.fail(check, "", "not checked: it depends on parts that failed above")
 
@@ -70,7 +80,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.to_json())
     elif report.ok:
-        print(f"VALID: {path} passes all {len(CHECKS) - 1} checks of docs/election-record.md section 4")
+        print(f"VALID: {path} passes all {len(RECORD_CHECKS)} checks of docs/election-record.md section 4")
         print("\n".join(_summary_lines(report)))
         if args.verbose:
             print("\n".join(item.line() for item in report.items))

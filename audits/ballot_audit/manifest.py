@@ -13,6 +13,8 @@ IDENT = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})", re.ASCII)
 YES_NO_ABSTAIN = ("yes", "no", "abstain")
 KINDS = ("referendum", "yes_no_abstain", "single", "approval", "cumulative")
+YES_NO_KINDS = ("referendum", "yes_no_abstain")
+PROCESSES = ("referendum", "survey", "election")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class Question:
     maxima: tuple[int, ...]
     min: int
     max: int
+    process: str = "referendum"
+    subject: str | None = None
+    seats: int | None = None
 
     @property
     def blank_flag(self) -> bool:
@@ -80,8 +85,25 @@ def _question(q: dict[str, Any], where: str, problems: list[str]) -> Question:
         problems.append(f"{where}: an approval question has options of max 1")
     elif kind == "cumulative" and maxima and max(maxima) > q["max"]:
         problems.append(f"{where}: a cumulative option max exceeds the question max")
+    _process(q, where, problems)
     return Question(q["id"], kind, q["text"], tuple(ids), tuple(o["label"] for o in q["options"]), tuple(maxima),
-                    q["min"], q["max"])
+                    q["min"], q["max"], q["process"], q["subject"], q["seats"])
+
+
+def _process(q: dict[str, Any], where: str, problems: list[str]) -> None:
+    """The statute process of a question, its subject and its seats (3.3)."""
+    process, subject, seats = q["process"], q["subject"], q["seats"]
+    if process not in PROCESSES:
+        problems.append(f"{where}.process: {process!r} is not one of {', '.join(PROCESSES)}")
+    elif (process == "election") == (q["kind"] in YES_NO_KINDS):
+        need = "referendum or survey" if q["kind"] in YES_NO_KINDS else "election"
+        problems.append(f"{where}.process: a {q['kind']} question runs under {need}, not {process}")
+    if subject is not None and (process == "election" or not IDENT.fullmatch(subject)):
+        problems.append(f"{where}.subject: must be null for an election, else null or an identifier")
+    if process == "election" and not (seats is not None and 1 <= seats <= len(q["options"])):
+        problems.append(f"{where}.seats: an election has 1 to {len(q['options'])} seats (at most one per option)")
+    elif process != "election" and seats is not None:
+        problems.append(f"{where}.seats: must be null unless the process is election")
 
 
 def check_manifest(m: dict[str, Any]) -> tuple[list[Question], list[str]]:

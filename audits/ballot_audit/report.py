@@ -24,8 +24,12 @@ CHECKS: dict[int, str] = {
     16: "result",
     17: "evaluation",
     18: "spoiled ballot reveal",
+    19: "statute",
+    20: "decision",
 }
 """The checks of docs/election-record.md section 4, by number; 18 is section 5 (a spoiled ballot's reveal)."""
+RECORD_CHECKS = tuple(n for n in CHECKS if n != 18)
+"""The checks a whole record goes through."""
 
 
 @dataclass(frozen=True)

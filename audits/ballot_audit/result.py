@@ -1,15 +1,16 @@
-"""Checks 16 and 17: the decrypted counts against result.json, and evaluation.json (3.10 - 3.12)."""
+"""Checks 16 and 17: the decrypted counts against result.json, and evaluation.json's inputs (3.10 - 3.13)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ballot_audit import canonical
 from ballot_audit.manifest import Question
 from ballot_audit.primitives import g_times
 from ballot_audit.report import Report
 from ballot_audit.tally import dlog
 
-EVALUATION_FORMAT = "ballot-evaluation/1"
+EVALUATION_FORMAT = "ballot-evaluation/2"
 
 
 def expected_blank(q: Question, values: list[int], ballots: int) -> int:
@@ -61,24 +62,32 @@ def check_result(report: Report, doc: dict[str, Any] | None, questions: list[Que
 
 def check_evaluation(report: Report, doc: dict[str, Any] | None, result: dict[str, Any] | None,
                      manifest: dict[str, Any] | None, eligible: int, cast: int, counted: int) -> None:
-    """Check 17: the rule-evaluation inputs agree with credentials, board, result and manifest."""
+    """Check 17: the rule-evaluation inputs agree with credentials, board, result and manifest (the decisions
+    themselves are check 20)."""
     where = "evaluation.json"
     if doc is None:
         report.fail(17, where, "not checked: the file is unusable")
         return
-    problems = []
+    problems: list[tuple[str, str]] = []
     if doc["format"] != EVALUATION_FORMAT:
-        problems.append(f"format is {doc['format']!r}, expected {EVALUATION_FORMAT!r}")
+        problems.append((where, f"format is {doc['format']!r}, expected {EVALUATION_FORMAT!r}"))
     for key, value, source in (("eligible", eligible, "lines in credentials.jsonl"), ("cast", cast, "board entries"),
                                ("counted", counted, "counted board entries")):
         if doc[key] != value:
-            problems.append(f"{key} is {doc[key]}, but there are {value} {source}")
-    if result is not None and doc["questions"] != result["questions"]:
-        problems.append("questions differ from result.json's")
+            problems.append((where, f"{key} is {doc[key]}, but there are {value} {source}"))
+    if result is not None:
+        if len(doc["questions"]) != len(result["questions"]):
+            problems.append((where, f"{len(doc['questions'])} questions, result.json has {len(result['questions'])}"))
+        for qi, (mine, theirs) in enumerate(zip(doc["questions"], result["questions"], strict=False)):
+            for key in ("question", "counts", "blank"):
+                if mine[key] != theirs[key]:
+                    problems.append((f"{where} questions[{qi}] ({theirs['question']})",
+                                     f"{key} is {canonical.encode(mine[key]).decode()}, result.json says "
+                                     f"{canonical.encode(theirs[key]).decode()}"))
     if manifest is not None and doc["statute_sha256"] != manifest["statute_sha256"]:
-        problems.append("statute_sha256 differs from the manifest's")
-    for problem in problems:
-        report.fail(17, where, problem)
+        problems.append((where, "statute_sha256 differs from the manifest's"))
+    for location, problem in problems:
+        report.fail(17, location, problem)
     if not problems:
         report.passed(17, where, f"eligible {eligible}, cast {cast}, counted {counted}; questions and statute "
                                  "hash match")

@@ -32,8 +32,10 @@ SHAPES: dict[str, Any] = {
     "manifest.json": {
         "dates": {"announcement": "str", "close": "str", "open": "str"}, "format": "str", "id": "str",
         "questions": [{"id": "str", "kind": "str", "max": "int", "min": "int",
-                       "options": [{"id": "str", "label": TEXT, "max": "int"}], "text": TEXT}],
+                       "options": [{"id": "str", "label": TEXT, "max": "int"}], "process": "str",
+                       "seats": Maybe("int"), "subject": Maybe("str"), "text": TEXT}],
         "revoting": "bool", "statute_sha256": "hash", "title": TEXT, "unit": {"id": "str", "name": "str"}},
+    "statute.json": {"format": "str", "rules": "object"},
     "trustees.json": {"threshold": "int", "trustees": [{"commitments": ["point"], "index": "int", "proofs": [PAIR],
                                                         "verification_key": "point"}]},
     "credentials.jsonl": {"credential": "hash"},
@@ -43,8 +45,8 @@ SHAPES: dict[str, Any] = {
     "decryption.json": {"trustees": [{"index": "int", "questions": [{"blank": Maybe(SHARE), "choices": [SHARE],
                                                                      "question": "str"}]}]},
     "result.json": {"ballots": "int", "questions": [COUNTS]},
-    "evaluation.json": {"cast": "int", "counted": "int", "eligible": "int", "format": "str", "questions": [COUNTS],
-                        "statute_sha256": "hash"},
+    "evaluation.json": {"cast": "int", "counted": "int", "eligible": "int", "format": "str",
+                        "questions": [{**COUNTS, "decision": "object"}], "statute_sha256": "hash"},
 }
 _HEX_LENGTHS = {"hash": 64, "point": 64, "scalar": 64, "signature": 128}
 
@@ -88,4 +90,6 @@ def check(value: Any, shape: Any, path: str = "$") -> list[str]:
         return [] if isinstance(value, bool) else [f"{path}: expected true or false"]
     if shape == "str":
         return [] if isinstance(value, str) else [f"{path}: expected a string"]
+    if shape == "object":  # any object; its content is checked elsewhere
+        return [] if isinstance(value, dict) else [f"{path}: expected an object"]
     raise ValueError(f"unknown shape {shape!r}")

@@ -1,4 +1,4 @@
-"""Checks 14 to 17: aggregates, decryption shares, the result and the evaluation inputs (3.9 - 3.12, crypto.md 6)."""
+"""Checks 14 to 17: aggregates, decryption shares, the result and the evaluation inputs (3.9 - 3.13, crypto.md 6)."""
 
 from __future__ import annotations
 

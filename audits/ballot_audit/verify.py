@@ -10,6 +10,7 @@ from ballot_audit.answers import QSpec
 from ballot_audit.ballots import BallotSpec
 from ballot_audit.report import Report
 from ballot_audit.result import check_evaluation, check_result
+from ballot_audit.rules import check_decisions, check_statute
 from ballot_audit.setup import Context, check_credentials, check_election, open_index
 from ballot_audit.source import INDEX, Source
 from ballot_audit.tally import check_aggregates, check_shares, decrypt
@@ -62,6 +63,8 @@ def verify(path: Path, *, processes: int | None = None,
         if "credentials.jsonl" in src.names():
             check_credentials(src, report, ctx, processes)
         check_election(src, report, ctx)
+        rules = check_statute(report, ctx.docs.get("statute.json"), ctx.file_hashes.get("statute.json"),
+                              ctx.docs.get("manifest.json"))
         board = _ballot_checks(src, ctx, report, processes, progress)
     finally:
         src.close()
@@ -72,7 +75,7 @@ def verify(path: Path, *, processes: int | None = None,
     report.summary = {"record": str(path), "record_hash": ctx.record_hash, "election": ctx.fingerprint,
                       "eligible": ctx.eligible}
     if board is None or ctx.questions is None:
-        for check in range(14, 18):
+        for check in (14, 15, 16, 17, 20):
             report.fail(check, "", "not checked: the ballots could not be checked (see the failures above)")
         return report
     report.summary |= {"cast": board.lines, "counted": board.counted}
@@ -90,6 +93,7 @@ def verify(path: Path, *, processes: int | None = None,
     check_result(report, result, ctx.questions, board.counted, plain)
     check_evaluation(report, ctx.docs.get("evaluation.json"), result, ctx.docs.get("manifest.json"),
                      ctx.eligible, board.lines, board.counted)
+    report.summary["decisions"] = check_decisions(report, ctx.docs.get("evaluation.json"), rules, ctx.questions)
     if result is not None:
         report.summary["result"] = result["questions"]
     return report

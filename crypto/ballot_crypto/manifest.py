@@ -17,6 +17,9 @@ from ballot_crypto.errors import InvalidEncoding
 
 FORMAT = "ballot-manifest/1"
 KINDS = ("referendum", "single", "approval", "yes_no_abstain", "cumulative")
+PROCESSES = ("referendum", "survey", "election")
+"""The statute's process kinds a question can run under (docs/statutes.md, ``P``)."""
+YES_NO_KINDS = ("referendum", "yes_no_abstain")
 YES_NO_ABSTAIN = ("yes", "no", "abstain")
 MAX_RANGE = 100
 """Upper bound for every per-option and per-question maximum (range proofs grow linearly with it)."""
@@ -87,6 +90,9 @@ class Question:
     options: tuple[Option, ...]
     min: int
     max: int
+    process: str = "referendum"
+    subject: str | None = None
+    seats: int | None = None
 
     @property
     def blank_allowed(self) -> bool:
@@ -105,11 +111,14 @@ class Question:
             "options": [option.to_json() for option in self.options],
             "min": self.min,
             "max": self.max,
+            "process": self.process,
+            "subject": self.subject,
+            "seats": self.seats,
         }
 
     @classmethod
     def from_json(cls, obj: Any, where: str = "question") -> Question:
-        obj = _keys(obj, where, {"id", "kind", "text", "options", "min", "max"})
+        obj = _keys(obj, where, {"id", "kind", "text", "options", "min", "max", "process", "subject", "seats"})
         if obj["kind"] not in KINDS:
             raise ManifestError(f"{where}.kind: expected one of {', '.join(KINDS)}")
         if not isinstance(obj["options"], list) or not obj["options"]:
@@ -129,6 +138,9 @@ class Question:
             options=tuple(options),
             min=_int(obj["min"], f"{where}.min", 0, MAX_RANGE),
             max=_int(obj["max"], f"{where}.max", 1, MAX_RANGE),
+            process=obj["process"],
+            subject=None if obj["subject"] is None else _ident(obj["subject"], f"{where}.subject"),
+            seats=None if obj["seats"] is None else _int(obj["seats"], f"{where}.seats", 1, len(options)),
         )
         question._validate(where)
         return question
@@ -155,6 +167,22 @@ class Question:
                 raise ManifestError(f"{where}: an approval question has options of max 1")
         elif max(option.max for option in self.options) > self.max:
             raise ManifestError(f"{where}: a cumulative option maximum exceeds the question maximum")
+        self._validate_process(where)
+
+    def _validate_process(self, where: str) -> None:
+        """Which statute process evaluates the question (docs/election-record.md 3.3)."""
+        if self.process not in PROCESSES:
+            raise ManifestError(f"{where}.process: expected one of {', '.join(PROCESSES)}")
+        if (self.process == "election") == (self.kind in YES_NO_KINDS):
+            raise ManifestError(f"{where}.process: a {self.kind} question runs under "
+                                + ("referendum or survey" if self.kind in YES_NO_KINDS else "election"))
+        if self.process == "election":
+            if self.subject is not None:
+                raise ManifestError(f"{where}.subject: must be null for an election")
+            if self.seats is None or self.seats > len(self.options):
+                raise ManifestError(f"{where}.seats: an election has 1 to {len(self.options)} seats (one per option)")
+        elif self.seats is not None:
+            raise ManifestError(f"{where}.seats: must be null unless the process is election")
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,9 @@ from ballot_crypto.manifest import Manifest
 
 FORMAT = "ballot-record/1"
 ELECTION_FORMAT = "ballot-election/1"
-EVALUATION_FORMAT = "ballot-evaluation/1"
 INDEX = "index.json"
-FILES = ("election.json", "manifest.json", "trustees.json", "credentials.jsonl", "ballots.jsonl", "board.json",
-         "aggregates.json", "decryption.json", "result.json", "evaluation.json")
+FILES = ("election.json", "manifest.json", "statute.json", "trustees.json", "credentials.jsonl", "ballots.jsonl",
+         "board.json", "aggregates.json", "decryption.json", "result.json", "evaluation.json")
 
 
 class RecordError(CryptoError):
@@ -52,18 +51,13 @@ def election_json(manifest: dict[str, Any], trustees: dict[str, Any], credential
     }
 
 
-def evaluation_json(manifest: Manifest, eligible: int, cast: int, result: dict[str, Any]) -> dict[str, Any]:
-    """The rule-evaluation inputs (3.12)."""
-    return {"format": EVALUATION_FORMAT, "statute_sha256": manifest.statute_sha256, "eligible": eligible,
-            "cast": cast, "counted": result["ballots"], "questions": result["questions"]}
-
-
 @dataclass
 class RecordContent:
     """Everything a record holds, as JSON values (``entries`` may be a generator: it is streamed)."""
 
     election: dict[str, Any]
     manifest: dict[str, Any]
+    statute: dict[str, Any]
     trustees: dict[str, Any]
     credentials: list[str]
     entries: Iterable[dict[str, Any]]
@@ -191,6 +185,8 @@ def open_record(path: Path) -> Record:
         record.manifest = Manifest.from_json(record.documents["manifest.json"])
     except InvalidEncoding as exc:
         raise RecordError("manifest.json", str(exc)) from exc
+    if canonical.sha256_hex(record.read_bytes("statute.json")) != record.manifest.statute_sha256:
+        raise RecordError("statute.json", "SHA-256 differs from the manifest's statute_sha256")
     record.credentials = [value["credential"] for _, value in record.lines("credentials.jsonl")]
     return record
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from ballot_crypto import canonical
+from ballot_crypto.evaluation import default_statute
 from ballot_crypto.group import Rng, random_bytes
 from ballot_crypto.manifest import YES_NO_ABSTAIN, Manifest, Option, Question
 
@@ -21,23 +21,25 @@ def _candidates(n: int, per_option: int = 1) -> tuple[Option, ...]:
     return tuple(Option(f"c{i + 1}", _text(f"Kandidatin {i + 1}", f"Candidate {i + 1}"), per_option) for i in range(n))
 
 
-def yes_no_abstain(qid: str, kind: str = "referendum") -> Question:
-    """A motion (``referendum``) or one candidate (``yes_no_abstain``): yes / no / abstain, blank allowed."""
+def yes_no_abstain(qid: str, kind: str = "referendum", subject: str | None = None) -> Question:
+    """A motion (``referendum``) or one candidate (``yes_no_abstain``): yes / no / abstain, blank allowed.
+    Both are evaluated as a yes/no vote under the statute's ``referendum`` process."""
     options = tuple(Option(o, _text(*_LABELS[o])) for o in YES_NO_ABSTAIN)
-    return Question(qid, kind, _text(f"Antrag {qid}", f"Motion {qid}"), options, 0, 1)
+    return Question(qid, kind, _text(f"Antrag {qid}", f"Motion {qid}"), options, 0, 1, "referendum", subject)
 
 
 def single(qid: str, candidates: int = 4) -> Question:
-    return Question(qid, "single", _text("Wahl", "Election"), _candidates(candidates), 0, 1)
+    return Question(qid, "single", _text("Wahl", "Election"), _candidates(candidates), 0, 1, "election", None, 1)
 
 
 def approval(qid: str, candidates: int = 10, k: int = 3) -> Question:
-    return Question(qid, "approval", _text(f"Bis zu {k} Stimmen", f"Up to {k} votes"), _candidates(candidates), 0, k)
+    return Question(qid, "approval", _text(f"Bis zu {k} Stimmen", f"Up to {k} votes"), _candidates(candidates), 0, k,
+                    "election", None, k)
 
 
-def cumulative(qid: str, candidates: int = 5, per_candidate: int = 3, total: int = 5) -> Question:
+def cumulative(qid: str, candidates: int = 5, per_candidate: int = 3, total: int = 5, seats: int = 2) -> Question:
     return Question(qid, "cumulative", _text("Kumulieren", "Cumulative"), _candidates(candidates, per_candidate),
-                    0, total)
+                    0, total, "election", None, seats)
 
 
 def question_of_kind(kind: str, qid: str) -> Question:
@@ -53,7 +55,7 @@ def manifest_with(questions: tuple[Question, ...], rng: Rng | None = None, *, re
              "close": "2025-05-21T18:00:00+02:00"}
     manifest = Manifest(election_id, _text("Mitgliederentscheid", "Member ballot"),
                         {"id": "bund", "name": "Bundesverband"}, dates,
-                        canonical.sha256_hex(b"simulated statute"), revoting, questions)
+                        default_statute().sha256, revoting, questions)
     return Manifest.from_json(manifest.to_json())  # validates
 
 

@@ -35,12 +35,14 @@ BALLOT = {"election": "hex32", "credential": "hex32", "answers": [ANSWER], "sign
 ENTRY = {"position": "int", "ballot": BALLOT, "tracker": "hex32", "previous": "hex32", "chain": "hex32",
          "superseded_by": Nullable("int")}
 COUNTS = {"question": "str", "counts": "any", "blank": "int"}
+DECIDED = {**COUNTS, "decision": "any"}
 
 FILES: dict[str, Any] = {
     "index.json": {"format": "str", "election": "hex32", "files": [{"name": "str", "sha256": "hex32", "bytes": "int"}]},
     "election.json": {"format": "str", "manifest": "hex32", "trustees": "hex32", "credentials": "hex32",
                       "public_key": "hex32", "board_key": "hex32"},
     "manifest.json": "any",  # checked by Manifest.from_json
+    "statute.json": {"format": "str", "rules": "any"},  # the rules are the statute engine's
     "trustees.json": {"threshold": "int", "trustees": [{"index": "int", "commitments": ["hex32"], "proofs": [PAIR],
                                                         "verification_key": "hex32"}]},
     "credentials.jsonl": {"credential": "hex32"},
@@ -52,7 +54,7 @@ FILES: dict[str, Any] = {
                                                                      "blank": Nullable(SHARE)}]}]},
     "result.json": {"ballots": "int", "questions": [COUNTS]},
     "evaluation.json": {"format": "str", "statute_sha256": "hex32", "eligible": "int", "cast": "int",
-                        "counted": "int", "questions": [COUNTS]},
+                        "counted": "int", "questions": [DECIDED]},
 }
 
 

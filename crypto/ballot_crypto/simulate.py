@@ -6,6 +6,7 @@ independent of the number of worker processes: each cast draws from its own dete
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -25,6 +26,7 @@ from ballot_crypto.ballots import AnswerSecret, Election, encrypt_ballot, sign_b
 from ballot_crypto.board import BulletinBoard
 from ballot_crypto.elgamal import Ciphertext
 from ballot_crypto.errors import CryptoError
+from ballot_crypto.evaluation import default_statute, evaluation_json, load_statute, statute_json
 from ballot_crypto.group import Point, Rng, Scalar, deterministic_rng
 from ballot_crypto.manifest import Manifest
 from ballot_crypto.sample import random_choices, sample_manifest
@@ -42,6 +44,10 @@ class Options:
     kind: str = "referendum"
     processes: int | None = None
     progress: bool = False
+    statute: Path | None = None
+    """A statute file (TOML, ``extends`` relative to it); None: the built-in default statute."""
+    turnout: float = 1.0
+    """The share of the eligible who cast a ballot (rounded; at least one voter)."""
 
 
 def _stream(seed: bytes, label: str, n: int = 0) -> Rng:
@@ -150,8 +156,11 @@ def _key_ceremony(manifest: Manifest, opts: Options, seed: bytes) -> tuple[dict[
 def _plan(manifest: Manifest, opts: Options, seed: bytes) -> tuple[list[tuple[int, list[list[int]]]], dict]:
     """Board order of (voter, choices) casts, and the plain counts of the counted (last) casts."""
     rnd = random.Random(_stream(seed, "plan")(32))
-    casts = [(v, random_choices(manifest, rnd)) for v in range(opts.voters)]
-    revoters = rnd.sample(range(opts.voters), round(opts.voters * opts.revote_share)) if manifest.revoting else []
+    voters = list(range(opts.voters))
+    if opts.turnout < 1:
+        voters = sorted(rnd.sample(voters, max(1, round(opts.voters * opts.turnout))))
+    casts = [(v, random_choices(manifest, rnd)) for v in voters]
+    revoters = rnd.sample(voters, round(len(voters) * opts.revote_share)) if manifest.revoting else []
     casts += [(v, random_choices(manifest, rnd)) for v in revoters]
     rnd.shuffle(casts)
     last = {voter: i for i, (voter, _) in enumerate(casts)}
@@ -171,7 +180,9 @@ def simulate(opts: Options, out: Path, *, as_zip: bool | None = None) -> tuple[s
     """Run the election, write the record to ``out`` and truth.json beside it; return (record hash, truth)."""
     seed = hashlib.sha256(b"ballot-crypto/simulate" + (os.urandom(32) if opts.seed is None else
                                                        str(opts.seed).encode())).digest()
+    statute = default_statute() if opts.statute is None else load_statute(opts.statute)
     manifest = sample_manifest(opts.kind, opts.questions, _stream(seed, "manifest"), revoting=opts.revote_share > 0)
+    manifest = Manifest.from_json(dataclasses.replace(manifest, statute_sha256=statute.sha256).to_json())
     salt = uuid.UUID(manifest.id).bytes
     trustees, secret_shares, public_key = _key_ceremony(manifest, opts, seed)
     cred_rng = _stream(seed, "credentials")
@@ -210,10 +221,11 @@ def simulate(opts: Options, out: Path, *, as_zip: bool | None = None) -> tuple[s
     keys = {t["index"]: Point.from_hex(t["verification_key"]) for t in trustees["trustees"]}
     result = combine(manifest, election.fingerprint, aggregates, entries, keys, opts.threshold)
     content = record.RecordContent(
-        election=election_json, manifest=manifest_json, trustees=trustees, credentials=public,
+        election=election_json, manifest=manifest_json, statute=statute_json(statute), trustees=trustees,
+        credentials=public,
         entries=(entry.to_json() for entry in board.entries), board=board.close(board_key),
         aggregates=aggregates.to_json(), decryption={"trustees": entries}, result=result,
-        evaluation=record.evaluation_json(manifest, opts.voters, len(board.entries), result),
+        evaluation=evaluation_json(manifest, statute.rules, opts.voters, len(board.entries), result),
     )
     if result["questions"] != truth["questions"] or result["ballots"] != truth["ballots"]:
         raise CryptoError("simulation: the decrypted result differs from the plain counts")

@@ -24,6 +24,11 @@ def test_every_kind_validates_and_round_trips() -> None:
     assert manifest.to_json() == obj
     assert manifest.hash() == canonical.hash_json(obj)
     assert [q.kind for q in manifest.questions] == list(KINDS)
+    assert [(q.process, q.seats) for q in manifest.questions] == [
+        ("referendum", None), ("referendum", None), ("election", 1), ("election", 3), ("election", 2)]
+    with_subject = _set(obj, "questions.0.subject", "statute")
+    assert Manifest.from_json(with_subject).questions[0].subject == "statute"
+    assert Manifest.from_json(_set(obj, "questions.1.process", "survey")).questions[1].process == "survey"
     assert manifest.question("q3").max == 3
     blank_flags = {q.kind: q.has_blank_ciphertext for q in manifest.questions}
     assert blank_flags == {"referendum": False, "yes_no_abstain": False, "single": False, "approval": True,
@@ -77,6 +82,15 @@ def _set(obj: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         ("questions.4.max", True, "integer in"),
         ("questions.1.id", "q0", "question ids must be unique"),
         ("questions.0.extra", 1, "unknown keys"),
+        ("questions.0.process", "motion", "expected one of referendum, survey, election"),
+        ("questions.0.process", "election", "a referendum question runs under referendum or survey"),
+        ("questions.2.process", "survey", "a single question runs under election"),
+        ("questions.0.subject", "Statute!", "identifier"),
+        ("questions.2.subject", "statute", "must be null for an election"),
+        ("questions.0.seats", 1, "must be null unless the process is election"),
+        ("questions.2.seats", None, "an election has 1 to 4 seats"),
+        ("questions.2.seats", 5, "integer in"),
+        ("questions.2.process", KeyError, "missing keys"),
     ],
 )
 def test_invalid_manifests_are_rejected_with_a_clear_error(path: str, value: Any, message: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ballot_crypto import canonical
+from ballot_crypto.evaluation import default_statute
 from ballot_crypto.record import FILES, INDEX, RecordError, open_record, read_record
 from ballot_crypto.simulate import Options, simulate
 
@@ -36,6 +37,10 @@ def expected_of(record_dir: Path, record_hash: str) -> dict[str, Any]:
         "manifest_sha256": election["manifest"],
         "board_head": record.documents["board.json"]["head"],
         "result": record.documents["result.json"],
+        "statute_sha256": record.manifest.statute_sha256 if record.manifest else "",
+        "decisions": [{"question": q["question"], "binding": q["decision"]["binding"],
+                       "outcome": q["decision"]["outcome"], "paragraph": q["decision"]["trail"][-1]["paragraph"]}
+                      for q in record.documents["evaluation.json"]["questions"]],
         "first_tracker": entries[0]["tracker"],
         "range_proof": {"context": fingerprint + first["credential"], "public_key": election["public_key"],
                         "ciphertext": answer["choices"][0], "lo": 0, "hi": 1, "proof": answer["choice_proofs"][0]},
@@ -64,6 +69,8 @@ def test_vector_regenerates_byte_for_byte(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (VECTOR / name).read_bytes(), name
     expected = canonical.loads((VECTOR / "expected.json").read_bytes()[:-1])
     assert open_record(VECTOR / "record").record_hash == expected["record_hash"]
+    statute = (VECTOR / "record" / "statute.json").read_bytes()
+    assert canonical.sha256_hex(statute) == expected["statute_sha256"] == default_statute().sha256
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +130,9 @@ def _edit_line(path: Path, number: int, edit: Any) -> None:
         (lambda r: (r / "result.json").write_bytes(b'{"ballots":1.5}'), "result.json: number 1.5 is not an integer"),
         (lambda r: (r / "board.json").write_bytes(b'{"count":1}'), "board.json: $: missing keys"),
         (lambda r: (r / "manifest.json").write_bytes(canonical.dumps({"format": "x"})), "manifest.json: manifest"),
+        (lambda r: (r / "statute.json").write_bytes(b'{"format":"ballot-statute/1","rules":{}}'),
+         "statute.json: SHA-256 differs from the manifest's statute_sha256"),
+        (lambda r: (r / "statute.json").write_bytes(b'{"rules":{}}'), "statute.json: $: missing keys ['format']"),
     ],
 )
 def test_reader_names_file_and_line(small: Path, tmp_path: Path, tamper: Any, message: str) -> None:

@@ -1,0 +1,149 @@
+"""Checks 19 and 20: the statute (statute.json) and the decision per question (evaluation.json, 3.12 - 3.13).
+
+The rules engine is not re-implemented here: these checks call `ballot_crypto.statutes`, the one sanctioned reuse of
+the core library's logic by this verifier (docs/decisions/0001-statute-engine-in-core-library.md). What the
+verifier does itself is everything around the engine: the hash, the mapping from the record's counts to the
+engine's inputs (written from docs/election-record.md 3.13), and the comparison with the recorded decision.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import re
+from datetime import date
+from typing import Any
+
+from ballot_audit import canonical
+from ballot_audit.manifest import Question
+from ballot_audit.report import Report
+from ballot_crypto.statutes import Counts, Rules, evaluate, evaluate_election, rules_sha256
+from ballot_crypto.statutes.checks import consistency
+from ballot_crypto.statutes.convert import build
+from ballot_crypto.statutes.load import rules_json
+
+STATUTE_FORMAT = "ballot-statute/1"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _table(value: Any) -> Any:
+    """The JSON rules as a parsed rules table: nulls (absent optional values) dropped."""
+    if isinstance(value, dict):
+        return {k: _table(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_table(v) for v in value]
+    return value
+
+
+def differences(recorded: Any, expected: Any, path: str = "") -> list[str]:
+    """The JSON paths at which two values differ (recorded first), in document order."""
+    if isinstance(recorded, dict) and isinstance(expected, dict):
+        out = [f"{path}.{k}: missing" for k in expected if k not in recorded]
+        out += [f"{path}.{k}: unexpected" for k in recorded if k not in expected]
+        return out + [d for k in expected if k in recorded for d in differences(recorded[k], expected[k],
+                                                                                 f"{path}.{k}")]
+    if isinstance(recorded, list) and isinstance(expected, list):
+        if len(recorded) != len(expected):
+            return [f"{path}: {len(recorded)} entries, expected {len(expected)}"]
+        return [d for i, (a, b) in enumerate(zip(recorded, expected, strict=True))
+                for d in differences(a, b, f"{path}[{i}]")]
+    if type(recorded) is not type(expected) or recorded != expected:
+        return [f"{path or '$'}: recorded {canonical.encode(recorded).decode()}, "
+                f"expected {canonical.encode(expected).decode()}"]
+    return []
+
+
+def check_statute(report: Report, doc: dict[str, Any] | None, file_hash: str | None,
+                  manifest: dict[str, Any] | None) -> Rules | None:
+    """Check 19: statute.json is the engine's canonical form of valid rules, and its hash is the manifest's."""
+    where = "statute.json"
+    if doc is None or file_hash is None:
+        report.fail(19, where, "not checked: the file is unusable")
+        return None
+    failed = len(report.failures)
+    if manifest is not None and manifest["statute_sha256"] != file_hash:
+        report.fail(19, where, f"SHA-256 {file_hash} differs from manifest.json's statute_sha256 "
+                               f"{manifest['statute_sha256']}")
+    if doc["format"] != STATUTE_FORMAT:
+        report.fail(19, where, f"format is {doc['format']!r}, expected {STATUTE_FORMAT!r}")
+    table = _table(doc["rules"])
+    eligibility = table.get("eligibility")
+    if isinstance(eligibility, dict) and isinstance(eligibility.get("member_since"), str) and \
+            _DATE.fullmatch(eligibility["member_since"]):
+        with contextlib.suppress(ValueError):  # else the engine reports it as a bad duration
+            eligibility["member_since"] = date.fromisoformat(eligibility["member_since"])
+    problems: list[tuple[str, str]] = []
+    rules = build(Rules, table, "", problems)
+    if not problems:
+        problems = consistency(rules)
+    for path, message in problems:
+        report.fail(19, f"{where} rules.{path}", f"the statute engine refuses it: {message}")
+    if problems:
+        return None
+    diffs = differences(doc, rules_json(rules))
+    for diff in diffs:
+        report.fail(19, where, f"not the engine's canonical form of these rules: {diff.removeprefix('.')}")
+    if not diffs and rules_sha256(rules) != file_hash:
+        report.fail(19, where, f"the engine hashes these rules to {rules_sha256(rules)}, not {file_hash}")
+    if len(report.failures) == failed:
+        report.passed(19, where, f"statute {file_hash}: the engine's canonical rules, hashed as in manifest.json")
+        return rules
+    return None
+
+
+def expected_decision(rules: Rules, q: Question, eligible: int, counted: int, entry: dict[str, Any]) -> Any:
+    """The engine's decision for one question from the record's counts (the mapping of 3.13), as JSON."""
+    counts, blank = entry["counts"], entry["blank"]
+    if q.process == "election":
+        assert q.seats is not None
+        seated = dataclasses.replace(rules, election=dataclasses.replace(rules.election, seats=q.seats))
+        decision = evaluate_election(seated, eligible, {o: counts[o] for o in q.options}, abstain=0,
+                                     invalid=blank, ballots=counted)
+    else:
+        decision = evaluate(rules, q.process, eligible, Counts(yes=counts["yes"], no=counts["no"],
+                                                               abstain=counts["abstain"], invalid=blank),
+                            subject=q.subject)
+    return decision.to_json()
+
+
+def check_decisions(report: Report, doc: dict[str, Any] | None, rules: Rules | None,
+                    questions: list[Question]) -> list[dict[str, Any]]:
+    """Check 20: each recorded decision is exactly what the engine decides on evaluation.json's inputs."""
+    where = "evaluation.json"
+    if doc is None or rules is None:
+        report.fail(20, where, "not checked: " + ("the file is unusable" if doc is None else
+                                                 "the statute is unusable (check 19)"))
+        return []
+    entries = doc["questions"]
+    if [e["question"] for e in entries] != [q.id for q in questions]:
+        report.fail(20, where, "not checked: questions must follow the manifest's questions in order (check 17)")
+        return []
+    failed, summary = len(report.failures), []
+    for qi, (q, entry) in enumerate(zip(questions, entries, strict=True)):
+        at = f"{where} questions[{qi}] ({q.id})"
+        if sorted(entry["counts"]) != sorted(q.options):
+            report.fail(20, at, f"counts must have exactly the options {list(q.options)}")
+            continue
+        try:
+            expected = expected_decision(rules, q, doc["eligible"], doc["counted"], entry)
+        except ValueError as exc:
+            report.fail(20, at, f"the statute engine refuses these inputs: {exc}")
+            continue
+        recorded = entry["decision"]
+        for diff in differences(recorded, expected, "decision"):
+            report.fail(20, at, f"{_name_check(diff, expected)}{diff}")
+        final = expected["trail"][-1]
+        summary.append({"question": q.id, "binding": expected["binding"], "outcome": expected["outcome"],
+                        "paragraph": final["paragraph"], "elected": expected.get("elected")})
+    if len(report.failures) == failed:
+        outcomes = "; ".join(f"{s['question']}: {s['outcome']}" for s in summary)
+        report.passed(20, where, f"every decision and trail is the engine's ({outcomes})")
+    return summary
+
+
+def _name_check(diff: str, expected: dict[str, Any]) -> str:
+    """'check quorum.participation: ' for a difference inside a trail entry, else ''."""
+    match = re.match(r"decision\.trail\[(\d+)\]", diff)
+    if match is None or int(match.group(1)) >= len(expected["trail"]):
+        return ""
+    return f"check {expected['trail'][int(match.group(1))]['name']}: "
