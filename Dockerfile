@@ -4,7 +4,9 @@
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY ballot/static/js/crypto ballot/static/js/crypto
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
@@ -13,6 +15,7 @@ COPY constraints.txt pyproject.toml README.md ./
 COPY crypto crypto
 COPY audits audits
 COPY ballot ballot
+COPY --from=assets /src/ballot/static/build ballot/static/build
 RUN /opt/venv/bin/pip install --no-cache-dir -c constraints.txt babel \
  && /opt/venv/bin/pybabel compile -d ballot/locale -D messages \
  && /opt/venv/bin/pip install --no-cache-dir -c constraints.txt ./crypto ./audits .

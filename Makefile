@@ -9,7 +9,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: install run test test-fast lint messages constraints bench clean
 
-install: $(STAMP) node_modules/.installed $(COMPILED)
+BUNDLE := ballot/static/build/ballot-crypto.js
+
+install: $(STAMP) node_modules/.installed $(BUNDLE) $(COMPILED)
 
 $(STAMP): pyproject.toml crypto/pyproject.toml audits/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +21,9 @@ $(STAMP): pyproject.toml crypto/pyproject.toml audits/pyproject.toml constraints
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+$(BUNDLE): node_modules/.installed $(wildcard ballot/static/js/crypto/*.js)
+	npm run --silent build
 
 ballot/locale/%/LC_MESSAGES/messages.mo: ballot/locale/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel -q compile -d ballot/locale -D messages -l $*
@@ -36,7 +41,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check ballot crypto audits tests bench
+	$(BIN)/mypy --ignore-missing-imports ballot crypto/ballot_crypto audits/ballot_audit
 
 messages: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ -k ngettext:1,2 --no-location --sort-output -o ballot/locale/messages.pot .
