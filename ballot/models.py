@@ -6,6 +6,7 @@ from ballot.authz.models import RoleGrant
 from ballot.db import Base
 from ballot.mail.models import DevMail
 from ballot.members.models import ConsentEvent, GroupMembership, Member
+from ballot.statutes.models import StatuteSnapshot, StatuteVersion
 from ballot.units.models import Unit
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "Member",
     "OneTimeToken",
     "RoleGrant",
+    "StatuteSnapshot",
+    "StatuteVersion",
     "Unit",
 ]

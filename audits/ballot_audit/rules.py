@@ -8,31 +8,16 @@ engine's inputs (written from docs/election-record.md 3.13), and the comparison 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
-from datetime import date
 from typing import Any
 
 from ballot_audit import canonical
 from ballot_audit.manifest import Question
 from ballot_audit.report import Report
-from ballot_crypto.statutes import Counts, Rules, evaluate, evaluate_election, rules_sha256
-from ballot_crypto.statutes.checks import consistency
-from ballot_crypto.statutes.convert import build
-from ballot_crypto.statutes.load import rules_json
+from ballot_crypto.statutes import Counts, Rules, evaluate, evaluate_election, rules_from_json, rules_json, rules_sha256
 
 STATUTE_FORMAT = "ballot-statute/1"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def _table(value: Any) -> Any:
-    """The JSON rules as a parsed rules table: nulls (absent optional values) dropped."""
-    if isinstance(value, dict):
-        return {k: _table(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_table(v) for v in value]
-    return value
 
 
 def differences(recorded: Any, expected: Any, path: str = "") -> list[str]:
@@ -66,19 +51,10 @@ def check_statute(report: Report, doc: dict[str, Any] | None, file_hash: str | N
                                f"{manifest['statute_sha256']}")
     if doc["format"] != STATUTE_FORMAT:
         report.fail(19, where, f"format is {doc['format']!r}, expected {STATUTE_FORMAT!r}")
-    table = _table(doc["rules"])
-    eligibility = table.get("eligibility")
-    if isinstance(eligibility, dict) and isinstance(eligibility.get("member_since"), str) and \
-            _DATE.fullmatch(eligibility["member_since"]):
-        with contextlib.suppress(ValueError):  # else the engine reports it as a bad duration
-            eligibility["member_since"] = date.fromisoformat(eligibility["member_since"])
-    problems: list[tuple[str, str]] = []
-    rules = build(Rules, table, "", problems)
-    if not problems:
-        problems = consistency(rules)
+    rules, problems = rules_from_json({**doc, "format": STATUTE_FORMAT})
     for path, message in problems:
         report.fail(19, f"{where} rules.{path}", f"the statute engine refuses it: {message}")
-    if problems:
+    if rules is None:
         return None
     diffs = differences(doc, rules_json(rules))
     for diff in diffs:

@@ -27,6 +27,8 @@ class Action(enum.StrEnum):
     AUDIT_LOG_VIEW = "audit_log.view"
     MODERATE = "moderate"
     ELECTION_KEYS = "election.keys"
+    STATUTE_VIEW = "statute.view"
+    STATUTE_EDIT = "statute.edit"
 
 
 #: Roles that also hold in every unit below the one they were granted in.
@@ -46,6 +48,8 @@ POLICY: dict[Action, frozenset[Role | None]] = {
     Action.AUDIT_LOG_VIEW: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
     Action.ELECTION_KEYS: frozenset({Role.ELECTION_COMMITTEE}),
+    Action.STATUTE_VIEW: frozenset({None}),
+    Action.STATUTE_EDIT: frozenset({Role.ADMIN}),
 }
 
 

@@ -45,6 +45,8 @@ def _demo(settings: Settings) -> None:
                 accounts=result.accounts,
             )
         )
+    elif result.statutes:
+        click.echo(_("Demo data was already loaded; the demo statutes have been added."))
     else:
         click.echo(_("Demo data is already loaded; nothing changed."))
     click.echo(_("Demo logins (password for all: %(password)s):", password=result.password))

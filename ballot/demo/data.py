@@ -19,6 +19,7 @@ from ballot.audit.services import record_event
 from ballot.authz.models import Role, RoleGrant
 from ballot.db import utcnow
 from ballot.demo.names import DIVERSE_GIVEN, FAMILY, FEMALE_GIVEN, MALE_GIVEN, STREETS
+from ballot.demo.statutes import load_statutes
 from ballot.exceptions import Conflict
 from ballot.i18n import gettext as _
 from ballot.members.models import DuesStatus, Gender, GroupMembership, Member, MemberClass
@@ -150,6 +151,7 @@ class DemoResult:
     members: int = 0
     accounts: int = 0
     seats: int = 0
+    statutes: int = 0
     logins: tuple[DemoLogin, ...] = LOGINS
     password: str = DEMO_PASSWORD
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -371,6 +373,14 @@ async def demo_present(session: AsyncSession) -> bool:
     return await session.scalar(query) is not None
 
 
+async def _statutes_for_existing_demo(session: AsyncSession) -> int:
+    federal = await session.scalar(select(Unit).where(Unit.slug == FEDERAL_SLUG, Unit.parent_id.is_(None)))
+    if federal is None:  # pragma: no cover - demo_present checked it
+        return 0
+    admin = await session.scalar(select(Account.id).where(Account.email == "admin@demo.example"))
+    return await load_statutes(session, federal, admin)
+
+
 async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult:
     """Load the demo data into an empty database; do nothing when it is already there.
 
@@ -378,7 +388,8 @@ async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult
     demo data never mixes with a real organisation.
     """
     if await demo_present(session):
-        return DemoResult(created=False)
+        # A demo loaded before statutes existed gets them once; after that nothing changes.
+        return DemoResult(created=False, statutes=await _statutes_for_existing_demo(session))
     if await session.scalar(select(func.count(Unit.id))):
         raise Conflict(_("The database already holds other units; demo data is only loaded into an empty database."))
     emails = [login.email for login in LOGINS]
@@ -389,6 +400,8 @@ async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult
     members, by_login = await builder.members()
     seats = await builder.seats(members, by_login)
     accounts = await builder.accounts(by_login)
+    admin = await session.scalar(select(Account.id).where(Account.email == "admin@demo.example"))
+    statutes = await load_statutes(session, builder.units[FEDERAL_SLUG], admin)
     by_kind: dict[str, int] = {}
     for unit in builder.units.values():
         by_kind[unit.kind.value] = by_kind.get(unit.kind.value, 0) + 1
@@ -400,5 +413,6 @@ async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult
         members=len(members),
         accounts=accounts,
         seats=seats,
+        statutes=statutes,
         by_kind=by_kind,
     )

@@ -22,6 +22,7 @@ from ballot.db import create_engine, create_session_factory
 from ballot.members import api as member_api
 from ballot.members import views as member_views
 from ballot.settings import Settings, get_settings
+from ballot.statutes import views as statute_views
 from ballot.units import api as unit_api
 from ballot.units import views as unit_views
 from ballot.web import system
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *dashboard_views.routes,
             *unit_views.routes,
             *member_views.routes,
+            *statute_views.routes,
         ],
         state=state,
         dependencies={

@@ -35,6 +35,8 @@ EXPECTED: dict[Action, dict[str, str] | str] = {
     Action.AUDIT_LOG_VIEW: {"auditor": "SB", "admin": "SB"},
     Action.MODERATE: {"moderator": "SB", "admin": "SB"},
     Action.ELECTION_KEYS: {"election_committee": "S"},
+    Action.STATUTE_VIEW: "everyone",
+    Action.STATUTE_EDIT: {"admin": "SB"},
 }
 
 ROLE_NAMES = ["none", *[role.value for role in Role]]

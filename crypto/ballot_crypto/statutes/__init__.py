@@ -21,6 +21,8 @@ from ballot_crypto.statutes.load import (
     merge,
     parse,
     resolve,
+    rules_from_json,
+    rules_json,
     rules_sha256,
     text_sha256,
 )
@@ -44,5 +46,5 @@ __all__ = [
     "Signature", "Source", "Statute", "StatuteError", "SubUnitRequest", "any_route", "check_ballot", "check_list",
     "check_lockout", "check_member", "check_motion", "check_schedule", "evaluate", "evaluate_body",
     "evaluate_election", "evaluate_petition", "evaluate_sub_units", "load", "merge", "parse", "parse_fraction",
-    "resolve", "rules_sha256", "schedule", "text_sha256",
+    "resolve", "rules_from_json", "rules_json", "rules_sha256", "schedule", "text_sha256",
 ]

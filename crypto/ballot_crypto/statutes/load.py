@@ -6,11 +6,14 @@ through a caller-supplied ``fetch`` (files for the CLI, stored versions for the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ballot_crypto.errors import CryptoError
@@ -19,6 +22,7 @@ from ballot_crypto.statutes.convert import Problems, build, to_json
 from ballot_crypto.statutes.model import Rules
 
 FORMAT = "ballot-statute/1"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 MAX_DEPTH = 16
 Fetch = Callable[[str, str], tuple[str, str]]
 """``fetch(reference, child_name) -> (parent_name, parent_text)``; raise LookupError/OSError if absent."""
@@ -69,6 +73,38 @@ class Statute:
 def rules_json(rules: Rules) -> dict[str, Any]:
     """Resolved rules as the JSON object whose canonical encoding is hashed."""
     return {"format": FORMAT, "rules": to_json(rules)}
+
+
+def rules_from_json(rules_document: Any) -> tuple[Rules | None, Problems]:
+    """The inverse of :func:`rules_json`: rebuild rules from their JSON object (``{"format", "rules"}``).
+
+    Returns the rules, or None and every problem (key path, message) when the object is not valid rules. It does
+    not check that the object is the canonical form: compare ``rules_json(rules)`` with it for that.
+    """
+    if not isinstance(rules_document, Mapping) or rules_document.get("format") != FORMAT:
+        return None, [("format", f"expected a {FORMAT} object")]
+    if not isinstance(rules_document.get("rules"), Mapping):
+        return None, [("rules", "expected a table of rules")]
+    table = _without_nulls(rules_document["rules"])
+    eligibility = table.get("eligibility")
+    since = eligibility.get("member_since") if isinstance(eligibility, dict) else None
+    if isinstance(since, str) and _ISO_DATE.fullmatch(since):
+        with contextlib.suppress(ValueError):  # otherwise build() reports it as a bad duration
+            eligibility["member_since"] = date.fromisoformat(since)  # type: ignore[index]
+    problems: Problems = []
+    rules = build(Rules, table, "", problems)
+    if not problems:
+        problems = consistency(rules)
+    return (None, problems) if problems else (rules, [])
+
+
+def _without_nulls(value: Any) -> Any:
+    """JSON back to TOML-like values: absent optional values are written as null, so drop them."""
+    if isinstance(value, Mapping):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def canonical_bytes(value: Any) -> bytes:
