@@ -44,8 +44,8 @@ lint: install
 	$(BIN)/mypy --ignore-missing-imports ballot crypto/ballot_crypto audits/ballot_audit
 
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ -k ngettext:1,2 --no-location --sort-output -o ballot/locale/messages.pot .
-	$(BIN)/pybabel -q update -i ballot/locale/messages.pot -d ballot/locale -D messages --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -w 120 -F babel.cfg -k lazy_gettext -k N_ -k ngettext:1,2 --no-location --sort-output -o ballot/locale/messages.pot .
+	$(BIN)/pybabel -q update -w 120 -i ballot/locale/messages.pot -d ballot/locale -D messages --no-fuzzy-matching
 
 constraints:
 	$(BIN)/pip freeze --exclude-editable > constraints.txt

@@ -156,6 +156,10 @@ async def check_source(session: AsyncSession, unit: Unit, source: str) -> list[P
     problems: list[Problem] = []
     if len(source) > MAX_SOURCE_CHARS:
         return [Problem(name, "", f"too long: at most {MAX_SOURCE_CHARS} characters")]
+    current = (await latest_versions(session, [unit.id])).get(unit.id)
+    if current is not None and current.source == source:
+        return [Problem(name, "", _("This text is the same as the current version %(number)s; nothing to store.",
+                                    number=current.version))]
     _table, extends, _found = parse(name, source)
     if extends is not None:
         problems.append(

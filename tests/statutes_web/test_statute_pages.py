@@ -88,6 +88,9 @@ async def test_admin_stores_a_version(client: Client, factory: Factory, world: W
     page = (await client.get(response.headers["location"])).text
     assert "Version 1 has been stored" in page and "Beschluss" in page
     assert await count_versions(factory) == 1
+    same = await client.post(path(world), data={"_csrf_token": token, "source": STATE, "note": "again"})
+    assert same.status_code == 422 and "same as the current version 1; nothing to store" in same.text
+    assert await count_versions(factory) == 1
 
 
 @pytest.mark.parametrize("who", ["board_account", "member_account"])
