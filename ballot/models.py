@@ -6,6 +6,17 @@ from ballot.authz.models import RoleGrant
 from ballot.db import Base
 from ballot.mail.models import DevMail
 from ballot.members.models import ConsentEvent, GroupMembership, Member
+from ballot.referendums.models import (
+    BoardEntry,
+    DecryptionUpload,
+    Election,
+    ElectionOutcome,
+    ElectionTrustee,
+    ElectorateEntry,
+    PublicCredential,
+    SealedShare,
+    VoterRegister,
+)
 from ballot.statutes.models import StatuteSnapshot, StatuteVersion
 from ballot.units.models import Unit
 
@@ -15,13 +26,22 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "BoardEntry",
     "ConsentEvent",
+    "DecryptionUpload",
     "DevMail",
+    "Election",
+    "ElectionOutcome",
+    "ElectionTrustee",
+    "ElectorateEntry",
     "GroupMembership",
     "Member",
     "OneTimeToken",
+    "PublicCredential",
     "RoleGrant",
+    "SealedShare",
     "StatuteSnapshot",
     "StatuteVersion",
     "Unit",
+    "VoterRegister",
 ]

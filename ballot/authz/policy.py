@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     AUDIT_LOG_VIEW = "audit_log.view"
     MODERATE = "moderate"
     ELECTION_KEYS = "election.keys"
+    ELECTION_MANAGE = "election.manage"
     STATUTE_VIEW = "statute.view"
     STATUTE_EDIT = "statute.edit"
 
@@ -48,6 +49,7 @@ POLICY: dict[Action, frozenset[Role | None]] = {
     Action.AUDIT_LOG_VIEW: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
     Action.ELECTION_KEYS: frozenset({Role.ELECTION_COMMITTEE}),
+    Action.ELECTION_MANAGE: frozenset({Role.BOARD, Role.ADMIN}),
     Action.STATUTE_VIEW: frozenset({None}),
     Action.STATUTE_EDIT: frozenset({Role.ADMIN}),
 }

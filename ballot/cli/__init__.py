@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ballot.cli import db, demo, maintenance, members, serve, statutes, tokens
+from ballot.cli import db, demo, maintenance, members, referendums, serve, statutes, tokens
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -12,7 +12,7 @@ def cli() -> None:
     """Member portal: ballots and deliberation for parties and associations."""
 
 
-for module in (serve, db, demo, members, tokens, statutes, maintenance):
+for module in (serve, db, demo, members, tokens, statutes, maintenance, referendums):
     module.register(cli)
 
 

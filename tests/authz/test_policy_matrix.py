@@ -35,6 +35,7 @@ EXPECTED: dict[Action, dict[str, str] | str] = {
     Action.AUDIT_LOG_VIEW: {"auditor": "SB", "admin": "SB"},
     Action.MODERATE: {"moderator": "SB", "admin": "SB"},
     Action.ELECTION_KEYS: {"election_committee": "S"},
+    Action.ELECTION_MANAGE: {"board": "SB", "admin": "SB"},
     Action.STATUTE_VIEW: "everyone",
     Action.STATUTE_EDIT: {"admin": "SB"},
 }

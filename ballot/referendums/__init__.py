@@ -1,0 +1,1 @@
+"""Binding referendums and elections: lifecycle, key ceremony, credentials, casting, tally, record."""
