@@ -21,7 +21,7 @@ from typing import Any
 
 import nacl.signing
 
-from ballot_crypto import canonical, credentials, record, threshold
+from ballot_crypto import canonical, credentials, record, trustee
 from ballot_crypto.ballots import AnswerSecret, Election, encrypt_ballot, sign_ballot, tracker
 from ballot_crypto.board import BulletinBoard
 from ballot_crypto.elgamal import Ciphertext
@@ -133,26 +133,6 @@ class _Progress:
         print(f"{self.label}: {self.done}/{self.total} ({elapsed:.0f} s)", end=end, file=sys.stderr, flush=True)
 
 
-def _key_ceremony(manifest: Manifest, opts: Options, seed: bytes) -> tuple[dict[str, Any], dict[int, Any], Any]:
-    """Every trustee deals shares to every other; returns trustees.json, the secret shares, the joint key."""
-    rng = _stream(seed, "trustees")
-    context = manifest.hash()
-    polys = [threshold.TrusteePolynomial.generate(i, opts.threshold, rng=rng) for i in range(1, opts.trustees + 1)]
-    commitments = [p.commitments() for p in polys]
-    secrets = {}
-    for j in range(1, opts.trustees + 1):
-        received = [p.share_for(j) for p in polys]
-        assert all(threshold.verify_share(c, j, s) for c, s in zip(commitments, received, strict=True))
-        secrets[j] = threshold.combine_secret_shares(received)
-    trustees = {"threshold": opts.threshold, "trustees": [
-        {"index": p.index, "commitments": [c.hex() for c in commitments[p.index - 1]],
-         "proofs": [proof.to_json() for proof in p.proofs(context, rng=rng)],
-         "verification_key": threshold.verification_key(commitments, p.index).hex()}
-        for p in polys
-    ]}
-    return trustees, secrets, threshold.joint_public_key(commitments)
-
-
 def _plan(manifest: Manifest, opts: Options, seed: bytes) -> tuple[list[tuple[int, list[list[int]]]], dict]:
     """Board order of (voter, choices) casts, and the plain counts of the counted (last) casts."""
     rnd = random.Random(_stream(seed, "plan")(32))
@@ -184,7 +164,8 @@ def simulate(opts: Options, out: Path, *, as_zip: bool | None = None) -> tuple[s
     manifest = sample_manifest(opts.kind, opts.questions, _stream(seed, "manifest"), revoting=opts.revote_share > 0)
     manifest = Manifest.from_json(dataclasses.replace(manifest, statute_sha256=statute.sha256).to_json())
     salt = uuid.UUID(manifest.id).bytes
-    trustees, secret_shares, public_key = _key_ceremony(manifest, opts, seed)
+    trustees, secret_shares, public_key = trustee.ceremony(manifest.hash(), opts.threshold, opts.trustees,
+                                                            rng=_stream(seed, "trustees"))
     cred_rng = _stream(seed, "credentials")
     secrets = [credentials.generate_credential(rng=cred_rng) for _ in range(opts.voters)]
     board_key = nacl.signing.SigningKey(_stream(seed, "board")(32))
