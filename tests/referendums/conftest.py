@@ -3,6 +3,7 @@ admin, three trustees with ELECTION_COMMITTEE grants in the federal unit, a plai
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballot.accounts.models import Account
 from ballot.authz.models import Role
 from ballot.authz.principal import Principal
+from ballot.i18n import use_locale
 from ballot.members.models import Member
 from ballot.referendums.models import Election
 from ballot.referendums.setup import create_election
@@ -73,6 +75,13 @@ class World:
     async def create(self, principal: Principal | None = None, **overrides: Any) -> Election:
         return await create_election(self.db, principal or self.board, self.tree.federal,
                                      **self.election_args(**overrides))
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Assertions read the English messages; services translate into the current locale (German by default)."""
+    with use_locale("en"):
+        yield
 
 
 @pytest.fixture
