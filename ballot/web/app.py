@@ -21,6 +21,7 @@ from ballot.dashboard import views as dashboard_views
 from ballot.db import create_engine, create_session_factory
 from ballot.members import api as member_api
 from ballot.members import views as member_views
+from ballot.referendums import views_board, views_trustee, views_voter
 from ballot.settings import Settings, get_settings
 from ballot.statutes import views as statute_views
 from ballot.units import api as unit_api
@@ -66,6 +67,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *unit_views.routes,
             *member_views.routes,
             *statute_views.routes,
+            *views_board.routes,
+            *views_trustee.routes,
+            *views_voter.routes,
         ],
         state=state,
         dependencies={

@@ -1,0 +1,7 @@
+"""Pages of binding ballots: board part."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+routes: list[ControllerRouterHandler] = []
