@@ -11,6 +11,9 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 
 from ballot.authz.policy import Action, is_allowed
+from ballot.db import utcnow
+from ballot.referendums.models import ElectionState
+from ballot.referendums.queries import ballots_for_member, trusteeships
 from ballot.units.models import Unit
 from ballot.units.services import units_of
 from ballot.web.deps import DB, CurrentPrincipal
@@ -51,8 +54,14 @@ async def dashboard(db: DB, principal: CurrentPrincipal) -> Template | Redirect:
         unit for unit in sorted(grant_units.values(), key=lambda u: u.path)
         if unit.is_territorial and is_allowed(principal, Action.MEMBERS_LIST, unit)
     ]
+    now = utcnow()
+    open_ballots = [e for e in await ballots_for_member(db, principal) if e.closes_at > now]
     context: dict[str, Any] = {
         "principal": principal,
+        "open_ballots": open_ballots,
+        "open_state": ElectionState.OPEN,
+        "now": now,
+        "trusteeships": await trusteeships(db, principal),
         "home_chain": list(reversed(home_chain)),
         "memberships": memberships,
         "roles": roles,

@@ -1,7 +1,266 @@
-"""Pages of binding ballots: voter part."""
+"""Pages of binding ballots: voter part.
+
+The booth (GET/POST /ballots/{uuid}/vote: the form; without JavaScript the server encrypts), the booth's JSON
+(GET /ballots/{uuid}/booth.json, POST /ballots/{uuid}/cast: a ballot encrypted in the browser), the receipt and the
+bulletin board with the tracker check. Nothing here logs a member together with a choice or a ballot.
+"""
 
 from __future__ import annotations
 
-from litestar.types import ControllerRouterHandler
+import json
+from typing import Any
+from urllib.parse import urlencode
 
-routes: list[ControllerRouterHandler] = []
+from litestar import MediaType, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import select
+
+from ballot.db import utcnow
+from ballot.exceptions import BallotError, NotAuthenticated, NotFound, ValidationFailed
+from ballot.i18n import gettext as _
+from ballot.referendums.booth import (
+    TRACKER_RE,
+    FormValues,
+    entry_by_tracker,
+    hidden_fields,
+    in_words,
+    normal_tracker,
+    questions_of,
+    read_choices,
+    receipt_of,
+    selected,
+    standing,
+)
+from ballot.referendums.casting import BallotRefused, cast_ballot, cast_choices, cast_limiter
+from ballot.referendums.models import BoardEntry, Election, ElectionState
+from ballot.referendums.queries import get_election
+from ballot.web.access import require_login
+from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+from ballot.web.errors import TITLES
+from ballot_crypto import credentials
+from ballot_crypto.errors import InvalidEncoding
+
+BOARD_PAGE = 100
+BOARD_STATES = (ElectionState.OPEN, ElectionState.CLOSED, ElectionState.TALLIED)
+CLOSED_STATES = (ElectionState.CLOSED, ElectionState.TALLIED)
+
+
+def _is_partial(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-history-restore-request") != "true"
+
+
+def _base(election: Election) -> str:
+    return f"/ballots/{election.uuid}"
+
+
+async def _form_values(request: Request[Any, Any, Any]) -> FormValues:
+    form = await request.form()
+    return FormValues([(k, str(v)) for k, v in form.multi_items() if k != "_csrf_token"])
+
+
+def _booth_context(election: Election, unit: Any, **extra: Any) -> dict[str, Any]:
+    questions = questions_of(election)
+    context: dict[str, Any] = {"election": election, "unit": unit, "questions": questions, "base": _base(election),
+                               "errors": {}, "values": {}, "credential": ""}
+    context.update(extra)
+    return context
+
+
+@get("/ballots/{election_uuid:str}/vote", name="voter-booth")
+async def booth_page(db: DB, principal: CurrentPrincipal, election_uuid: FromPath[str]) -> Template:
+    """The voting booth for a member of the frozen electorate while the ballot is open; else a page saying why."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    status = await standing(db, principal, election, utcnow())
+    if not status.may_vote:
+        return Template(template_name="referendums/vote_refused.html", status_code=status.status,
+                        context={"election": election, "unit": unit, "standing": status, "base": _base(election)})
+    return Template(template_name="referendums/vote.html",
+                    context=_booth_context(election, unit, standing=status))
+
+
+@post("/ballots/{election_uuid:str}/vote", name="voter-vote")
+async def vote_form(request: Request[Any, Any, Any], db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                    election_uuid: FromPath[str]) -> Template | Redirect:
+    """The booth without JavaScript: ``step=review`` shows the choices in words, ``step=cast`` lets the server
+    encrypt and cast them, ``step=edit`` goes back to the form."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    now = utcnow()
+    status = await standing(db, principal, election, now)
+    if not status.may_vote:
+        return Template(template_name="referendums/vote_refused.html", status_code=status.status,
+                        context={"election": election, "unit": unit, "standing": status, "base": _base(election)})
+    form = await _form_values(request)
+    questions = questions_of(election)
+    choices, errors = read_choices(questions, form)
+    credential = form.get("credential")
+    step = form.get("step")
+    if not credential:
+        errors["credential"] = _("Please enter your voting credential from the credential mail or letter.")
+    else:
+        try:
+            credentials.parse_credential(credential)
+        except InvalidEncoding as exc:
+            errors["credential"] = _("The credential is not valid: %(reason)s", reason=str(exc))
+    if errors or step == "edit":
+        return Template(template_name="referendums/vote.html", status_code=422 if errors else 200,
+                        context=_booth_context(election, unit, standing=status, errors=errors,
+                                               values=selected(questions, choices), credential=credential))
+    if step != "cast":
+        return Template(template_name="referendums/vote_review.html",
+                        context={"election": election, "unit": unit, "base": _base(election), "standing": status,
+                                 "answers": in_words(questions, choices),
+                                 "hidden": hidden_fields(questions, choices), "credential": credential})
+    try:
+        receipt = await cast_choices(db, settings, election, principal.member_id or 0, credential, choices, now,
+                                     limiter=cast_limiter(request.app.state))
+    except (ValidationFailed, BallotRefused) as exc:
+        if isinstance(exc, ValidationFailed):
+            errors = {k: str(v) for k, v in exc.errors.items()}
+        else:
+            errors = {"credential": exc.message}
+        return Template(template_name="referendums/vote.html", status_code=422,
+                        context=_booth_context(election, unit, standing=status, errors=errors,
+                                               values=selected(questions, choices), credential=credential))
+    return Redirect(path=f"{_base(election)}/receipt?{urlencode({'tracker': receipt['tracker']})}", status_code=303)
+
+
+@get("/ballots/{election_uuid:str}/booth.json", name="voter-booth-json")
+async def booth_json(db: DB, principal: CurrentPrincipal, election_uuid: FromPath[str]) -> Response[Any]:
+    """What the JavaScript booth needs: election.json, manifest.json, the public key and the fingerprint."""
+    principal = require_login(principal)
+    election, _unit = await get_election(db, principal, election_uuid)
+    if not election.election_json or not election.manifest_json or election.state not in BOARD_STATES:
+        raise NotFound(_("This ballot has no booth yet."))
+    body = {"election": json.loads(election.election_json), "manifest": json.loads(election.manifest_json),
+            "public_key": election.public_key, "fingerprint": election.fingerprint,
+            "cast": f"{_base(election)}/cast", "receipt": f"{_base(election)}/receipt"}
+    return Response(content=body, media_type=MediaType.JSON)
+
+
+def _problem(status: int, detail: str, **extra: Any) -> Response[Any]:
+    body: dict[str, Any] = {"type": "about:blank", "title": str(TITLES.get(status, "Error")), "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return Response(content=body, status_code=status, media_type="application/problem+json")
+
+
+@post("/ballots/{election_uuid:str}/cast", name="voter-cast")
+async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                    election_uuid: FromPath[str]) -> Response[Any]:
+    """A ballot encrypted, proved and signed in the browser (JSON) -> the signed receipt, or problem+json."""
+    try:
+        if principal is None:
+            raise NotAuthenticated(_("Please log in first."))
+        election, _unit = await get_election(db, principal, election_uuid)
+        now = utcnow()
+        status = await standing(db, principal, election, now)
+        if not status.may_vote:
+            return _problem(status.status, status.reason)
+        try:
+            ballot = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            return _problem(400, _("The ballot is not valid JSON."))
+        if not isinstance(ballot, dict) or not isinstance(ballot.get("credential"), str):
+            return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7),
+                            check=7)
+        receipt = await cast_ballot(db, settings, election, principal.member_id or 0, ballot, now,
+                                    limiter=cast_limiter(request.app.state))
+    except BallotRefused as exc:
+        return _problem(exc.status_code, exc.message, check=exc.check)
+    except BallotError as exc:
+        response = _problem(exc.status_code, exc.message)
+        retry = getattr(exc, "retry_after", None)
+        if retry is not None:
+            response.headers["retry-after"] = str(retry)
+        return response
+    except (KeyError, TypeError, ValueError):
+        return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7), check=7)
+    return Response(content={"receipt": receipt,
+                             "receipt_url": f"{_base(election)}/receipt?{urlencode({'tracker': receipt['tracker']})}"},
+                    media_type=MediaType.JSON, status_code=200)
+
+
+@get("/ballots/{election_uuid:str}/receipt", name="voter-receipt")
+async def receipt_page(db: DB, settings: AppSettings, principal: CurrentPrincipal, election_uuid: FromPath[str],
+                       tracker: FromQuery[str] = "", download: FromQuery[str] = "") -> Template | Response[Any]:
+    """The receipt of a board position (found by its tracker): position, tracker, chain, the server's signature.
+    Everything on it is public board data; it names no choice."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    wanted = normal_tracker(tracker)
+    entry = await entry_by_tracker(db, election, wanted) if TRACKER_RE.match(wanted) else None
+    if entry is None or election.state not in BOARD_STATES:
+        raise NotFound(_("There is no ballot with this tracker on the bulletin board."))
+    receipt = receipt_of(settings, election, entry)
+    text = json.dumps(receipt, indent=2, sort_keys=True)
+    if download:
+        name = f"receipt-{election.uuid[:8]}-{entry.position}.json"
+        return Response(content=text.encode(), media_type=MediaType.JSON,
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+    return Template(template_name="referendums/receipt.html",
+                    context={"election": election, "unit": unit, "base": _base(election), "receipt": receipt,
+                             "receipt_json": text,
+                             "download_url": f"{_base(election)}/receipt?{urlencode({'tracker': wanted})}"
+                                             "&download=1"})
+
+
+def _answer(election: Election, entry: BoardEntry | None) -> dict[str, Any]:
+    """The plain answer to a tracker search."""
+    if entry is None:
+        return {"found": False, "kind": "missing",
+                "text": _("Not found: there is no ballot with this tracker on the bulletin board.")}
+    closed = election.state in CLOSED_STATES
+    if closed and entry.superseded_by is not None:
+        text = _("Your ballot is on the bulletin board at position %(position)d. It was replaced by a later vote "
+                 "with the same credential (position %(later)d) and is not counted.", position=entry.position,
+                 later=entry.superseded_by)
+        kind = "superseded"
+    elif closed:
+        text = _("Your ballot is on the bulletin board at position %(position)d and is counted.",
+                 position=entry.position)
+        kind = "counted"
+    else:
+        text = _("Your ballot is on the bulletin board at position %(position)d.", position=entry.position)
+        kind = "found"
+    return {"found": True, "text": text, "kind": kind, "position": entry.position}
+
+
+@get("/ballots/{election_uuid:str}/board", name="voter-board")
+async def board_page(request: Request[Any, Any, Any], db: DB, principal: CurrentPrincipal,
+                     election_uuid: FromPath[str], tracker: FromQuery[str] = "",
+                     page: FromQuery[str] = "1") -> Template:
+    """The bulletin board (position, tracker, chain; no time, no names) with the tracker check."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    context: dict[str, Any] = {"election": election, "unit": unit, "base": _base(election), "tracker": tracker,
+                               "answer": None, "tracker_error": "", "public": election.state in BOARD_STATES,
+                               "closed": election.state in CLOSED_STATES}
+    if context["public"] and tracker.strip():
+        wanted = normal_tracker(tracker)
+        if TRACKER_RE.match(wanted):
+            context["answer"] = _answer(election, await entry_by_tracker(db, election, wanted))
+        else:
+            context["tracker_error"] = _("A tracker consists of 64 characters 0-9 and a-f.")
+    if _is_partial(request) and "tracker" in request.query_params:
+        return Template(template_name="referendums/check.html", context=context,
+                        status_code=422 if context["tracker_error"] else 200)
+    number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    lines: list[BoardEntry] = []
+    if context["public"]:
+        lines = list((await db.scalars(
+            select(BoardEntry).where(BoardEntry.election_id == election.id,
+                                     BoardEntry.position > (number - 1) * BOARD_PAGE)
+            .order_by(BoardEntry.position).limit(BOARD_PAGE))).all())
+    pages = max(1, -(-election.board_count // BOARD_PAGE)) if context["public"] else 1
+    context.update(lines=lines, page=number, pages=pages, count=election.board_count if context["public"] else 0,
+                   page_url=lambda n: f"{_base(election)}/board" + (f"?page={n}" if n > 1 else ""))
+    return Template(template_name="referendums/board.html", context=context,
+                    status_code=422 if context["tracker_error"] else 200)
+
+
+routes: list[ControllerRouterHandler] = [booth_page, vote_form, booth_json, cast_json, receipt_page, board_page]
