@@ -46,6 +46,7 @@ from ballot.referendums.models import (
     ElectionKind,
     ElectionState,
     ElectionTrustee,
+    ElectorateEntry,
 )
 from ballot.referendums.queries import elections_of_unit, get_election
 from ballot.referendums.setup import create_election, lock_election
@@ -282,8 +283,10 @@ async def _detail_context(session: AsyncSession, principal: Principal, election:
         shares = await session.scalar(select(func.count()).select_from(DecryptionUpload)
                                       .where(DecryptionUpload.election_id == election.id)) or 0
     act = next((a for a in ACTS.values() if a.state == election.state), None)
+    eligible = principal.member_id is not None and await session.get(
+        ElectorateEntry, (election.id, principal.member_id)) is not None
     context.update(
-        can_manage=can_manage, snapshot=snapshot, trustees=trustees, shares=shares,
+        can_manage=can_manage, snapshot=snapshot, trustees=trustees, shares=shares, eligible=eligible,
         act=act if can_manage else None,
         public=election.state in (ElectionState.OPEN, ElectionState.CLOSED, ElectionState.TALLIED),
     )

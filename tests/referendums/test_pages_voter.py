@@ -193,6 +193,7 @@ async def test_wrong_credential_and_not_eligible(client: Client, world: World, s
     outsider = await world.factory.account(await world.factory.member(world.tree.local_a))  # joined today
     await world.factory.commit()
     token = await login(client, world, world.member)
+    assert "Vote now" in (await client.get(base(ready))).text  # in the electorate: the ballot's page offers the booth
     # A well-formed credential of another ballot: check 8 beside the credential field, nothing stored.
     from ballot_crypto.credentials import generate_credential
 
@@ -205,6 +206,8 @@ async def test_wrong_credential_and_not_eligible(client: Client, world: World, s
     token = await login(client, world, await world.factory.principal(outsider))
     page = await client.get(f"{base(ready)}/vote")
     assert page.status_code == 403 and "You are not in the electorate" in page.text
+    detail = await client.get(base(ready))  # the ballot's page offers the booth only to the electorate
+    assert detail.status_code == 200 and "Vote now" not in detail.text and "You are not in the electorate" in detail.text
     member = ready.voters()[0]
     cast = await client.post(f"{base(ready)}/cast", headers={"x-csrftoken": token},
                              content=json.dumps(make_ballot(ready.election, ready.credentials[member], [YES])))
