@@ -26,7 +26,7 @@ from ballot.settings import Settings, get_settings
 from ballot.statutes import views as statute_views
 from ballot.units import api as unit_api
 from ballot.units import views as unit_views
-from ballot.web import system
+from ballot.web import logfilter, system
 from ballot.web.auth import auth_middleware
 from ballot.web.deps import provide_db, provide_principal, provide_settings
 from ballot.web.errors import EXCEPTION_HANDLERS
@@ -105,4 +105,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
 def app_from_env() -> Litestar:
     """Entry point for uvicorn's ``--factory``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logfilter.install()
     return create_app()
