@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ballot_crypto.evaluation import load_statute
 from ballot_crypto.statutes import (
     PROCESS_KINDS,
     Counts,
@@ -15,7 +16,6 @@ from ballot_crypto.statutes import (
     StatuteError,
     evaluate,
     evaluate_election,
-    load,
 )
 
 _COUNT = click.IntRange(min=0)
@@ -23,21 +23,11 @@ _COUNT = click.IntRange(min=0)
 
 def load_file(name: str) -> Statute:
     """Load a rules file; ``extends`` names a parent file relative to the extending file's folder."""
-
-    def fetch(reference: str, child: str) -> tuple[str, str]:
-        parent = Path(child).parent / reference
-        try:
-            return str(parent), parent.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise OSError(f"not UTF-8 text: {exc}") from exc
-
-    path = Path(name)
     try:
-        text = path.read_text(encoding="utf-8")
+        return load_statute(Path(name))
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise click.ClickException(f"{name}: cannot read the file ({reason})") from exc
-    return load(name, text, fetch)
 
 
 @click.group("statutes")
