@@ -4,8 +4,8 @@ The ballot is verified (checks 7-10 of docs/election-record.md section 4) outsid
 append runs in one short transaction under the board lock (``box.lock_board``) and commits before the receipt is
 signed. The register row (member, channel, the credential's index encrypted to the trustees) is written in a
 transaction of its own afterwards, so the box and the register share no transaction, key, time or order.
-Nothing here logs or records the member together with the ballot: refusals log the check number only, the audit
-event ``referendums:ballot:cast`` names the election only.
+Nothing here logs or records the member together with the ballot: refusals log the check number only, and no audit
+event is written per cast (its time would date the public, ordered board positions).
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ async def _append(session: AsyncSession, election: Election, ballot: dict[str, A
 async def _register(session: AsyncSession, election: Election, member_id: int, index: int) -> None:
     """Mark the member as having voted online (own transaction; no time, no position, the credential sealed)."""
     assert election.public_key is not None
-    sealed, _randomness = encrypt(Point.from_hex(election.public_key), index)
     try:
+        sealed, _randomness = encrypt(Point.from_hex(election.public_key), index)
         row = await session.get(VoterRegister, (election.id, member_id))
         if row is None:
             session.add(VoterRegister(election_id=election.id, member_id=member_id, channel="online",
@@ -163,6 +163,9 @@ async def _register(session: AsyncSession, election: Election, member_id: int, i
     except IntegrityError:
         await session.rollback()  # a simultaneous cast of the same member wrote the row first
         await session.refresh(election)
+    except Exception:  # the ballot is committed: the voter gets the receipt; the operator sees the lost mark
+        await session.rollback()
+        log.error("register mark not written (the ballot itself is stored): election %s", election.uuid)
 
 
 def _receipt(settings: Settings, election: Election, entry: BoardEntry) -> dict[str, Any]:

@@ -211,3 +211,19 @@ async def test_accepted_ballot_survives_the_session(world: World, settings: Sett
             assert entry is not None and entry.position == receipt["position"] and entry.chain == receipt["chain"]
     finally:
         await engine.dispose()
+
+
+async def test_a_failing_register_write_still_returns_the_receipt(world: World, settings: Settings,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ballot is committed before the register mark; losing the mark must not lose the voter's receipt."""
+    ready = await open_ready(world, settings)
+    (a,) = ready.voters()[:1]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated failure of the register write")
+
+    monkeypatch.setattr("ballot.referendums.casting.encrypt", broken)  # used only for the register's sealed_ref
+    receipt = await cast(world, settings, ready, a, YES)
+    assert receipt["position"] == 1
+    rows = (await world.db.scalars(select(BoardEntry))).all()
+    assert [r.position for r in rows] == [1]
