@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.accounts.passwords import PasswordHasher
 from ballot.cli.runtime import run_with_session
-from ballot.demo.data import DemoResult, load_demo
+from ballot.demo.ballot import load_demo_ballot
+from ballot.demo.data import FEDERAL_SLUG, DemoResult, load_demo
 from ballot.exceptions import Conflict
 from ballot.i18n import gettext as _
 from ballot.i18n import use_locale
@@ -52,6 +53,18 @@ def _demo(settings: Settings) -> None:
     click.echo(_("Demo logins (password for all: %(password)s):", password=result.password))
     for login in result.logins:
         click.echo(f"  {login.email:<30} {_(login.role)}")
+    if result.created:
+        election = run_with_session(lambda session: load_demo_ballot(session, settings, FEDERAL_SLUG))
+        if election is not None:
+            click.echo(
+                _(
+                    "A demo ballot is open: %(url)s. Every member's voting code is in the development mailbox at "
+                    "%(mailbox)s; the trustees' secret files are in %(folder)s.",
+                    url=f"{settings.base_url}/ballots/{election.uuid}",
+                    mailbox=f"{settings.base_url}/dev/mail",
+                    folder=settings.var_dir / "demo-trustees" / election.uuid,
+                )
+            )
 
 
 def register(group: click.Group) -> None:

@@ -104,6 +104,27 @@ LOGINS = (
         ((Role.ELECTION_COMMITTEE, FEDERAL_SLUG), (Role.ELECTION_COMMITTEE, "bundeswahlkommission")),
         ("bundeswahlkommission", "Vorsitz"),
     ),
+    # Two more trustees, so that the demo can hold a 2-of-3 key ceremony (the demo statute requires a secret ballot).
+    DemoLogin(
+        "wahlkommission2@demo.example",
+        N_("election committee (trustee)"),
+        "Jan",
+        "Nowak",
+        Gender.MALE,
+        "ov-koeln-nippes",
+        ((Role.ELECTION_COMMITTEE, FEDERAL_SLUG), (Role.ELECTION_COMMITTEE, "bundeswahlkommission")),
+        ("bundeswahlkommission", "Stellvertretender Vorsitz"),
+    ),
+    DemoLogin(
+        "wahlkommission3@demo.example",
+        N_("election committee (trustee)"),
+        "Aylin",
+        "Yıldız",
+        Gender.FEMALE,
+        "ov-dresden-neustadt",
+        ((Role.ELECTION_COMMITTEE, FEDERAL_SLUG), (Role.ELECTION_COMMITTEE, "bundeswahlkommission")),
+        ("bundeswahlkommission", "Mitglied"),
+    ),
     DemoLogin(
         "moderation@demo.example",
         N_("moderator"),
@@ -329,8 +350,6 @@ class _Builder:
         ]
         for function in BOARD_FUNCTIONS:
             seat(self.rng.choice(ordinary), "bundesvorstand", function)
-        for function in ("Stellvertretender Vorsitz", "Mitglied"):
-            seat(self.rng.choice(ordinary), "bundeswahlkommission", function)
         for _name, state, _board, board_slug in STATES:
             path = self.units[state].path
             in_state = [m for m in ordinary if self._path(m).startswith(path)]

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy import select, text
 
@@ -13,7 +14,7 @@ from ballot.exceptions import NotFound
 from ballot.i18n import normalize_locale
 from ballot.mail.models import DevMail
 from ballot.web.auth import LOCALE_COOKIE
-from ballot.web.deps import DB, AppSettings
+from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form, safe_next
 
 
@@ -44,12 +45,19 @@ async def switch_language(request: Request[Any, Any, Any], settings: AppSettings
 
 
 @get("/dev/mail")
-async def dev_mailbox(db: DB, settings: AppSettings) -> Template:
-    """Mail caught in development (no SMTP host set). Not available in production."""
+async def dev_mailbox(
+    db: DB, settings: AppSettings, principal: CurrentPrincipal, everyone: FromQuery[bool] = False
+) -> Template:
+    """Mail caught in development (no SMTP host set): the logged-in account's own mail, or the latest 50 of all.
+    Not available in production."""
     if not settings.is_development:
         raise NotFound()
-    messages = (await db.scalars(select(DevMail).order_by(DevMail.id.desc()).limit(50))).all()
-    return Template(template_name="dev/mail.html", context={"messages": messages})
+    query = select(DevMail).order_by(DevMail.id.desc()).limit(50)
+    mine = principal is not None and not everyone
+    if mine:
+        query = query.where(DevMail.recipient == principal.email)  # type: ignore[union-attr]
+    messages = (await db.scalars(query)).all()
+    return Template(template_name="dev/mail.html", context={"messages": messages, "mine": mine})
 
 
 routes = [healthz, switch_language, dev_mailbox]

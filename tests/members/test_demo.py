@@ -49,13 +49,19 @@ async def test_demo_counts_logins_and_idempotence(db, factory) -> None:  # type:
 
     accounts = {a.email: a for a in (await db.scalars(select(Account))).all()}
     assert set(accounts) == {
-        f"{name}@demo.example" for name in ("mitglied", "vorstand", "wahlkommission", "moderation", "pruefung", "admin")
+        f"{name}@demo.example"
+        for name in (
+            "mitglied", "vorstand", "wahlkommission", "wahlkommission2", "wahlkommission3", "moderation", "pruefung",
+            "admin",
+        )
     }
     federal = next(unit for unit in units if unit.slug == FEDERAL_SLUG)
     expected = {
         "mitglied": set(),
         "vorstand": {Role.BOARD},
         "wahlkommission": {Role.ELECTION_COMMITTEE},
+        "wahlkommission2": {Role.ELECTION_COMMITTEE},
+        "wahlkommission3": {Role.ELECTION_COMMITTEE},
         "moderation": {Role.MODERATOR},
         "pruefung": {Role.AUDITOR},
         "admin": {Role.ADMIN},
@@ -78,7 +84,7 @@ async def test_demo_counts_logins_and_idempotence(db, factory) -> None:  # type:
     assert not again.created
     assert await db.scalar(select(func.count(Member.id))) == 300
     assert await db.scalar(select(func.count(Unit.id))) == 21
-    assert await db.scalar(select(func.count(Account.id))) == 6
+    assert await db.scalar(select(func.count(Account.id))) == 8
 
 
 async def test_demo_refuses_a_database_with_other_units(db, factory) -> None:  # type: ignore[no-untyped-def]
