@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -38,8 +39,8 @@ class CredentialSink(Protocol):
 
 class MailCredentialSink:
     """Mails the credential in the member's language (their account's, else the site's default). Members without
-    an email address are counted as "letter"; their letters (PDF) are not produced yet (next step of issue 5), so
-    for now their credential is discarded and they cannot vote online."""
+    an email address are counted as "letter"; this sink discards their credential (:class:`LetterCredentialSink`
+    keeps it in memory for the printed letters)."""
 
     def __init__(self, session: AsyncSession, settings: Settings, election: Election) -> None:
         self.session, self.settings, self.election = session, settings, election
@@ -54,6 +55,7 @@ class MailCredentialSink:
     async def deliver(self, member: Member, credential_text: str) -> str:
         if not member.email:
             self.letters += 1
+            await self.letter(member, credential_text)
             return LETTER
         if self._unit_name is None:
             unit = await self.session.get(Unit, self.election.unit_id)
@@ -63,6 +65,57 @@ class MailCredentialSink:
         await send_mail(self.session, self.settings, member.email, subject, body)
         self.mails += 1
         return EMAIL
+
+    async def letter(self, member: Member, credential_text: str) -> None:
+        """A member without email: nothing here (the credential is forgotten)."""
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One printed letter: the addressee from the registry and their credential (in memory only)."""
+
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    credential: str
+
+
+class LetterCredentialSink(MailCredentialSink):
+    """Mails like :class:`MailCredentialSink`; for members without email it keeps name, postal address and
+    credential in memory so that :meth:`letters_pdf` can print one letter each. Nothing of it is stored: the PDF
+    is handed to the election committee once, to be printed and posted."""
+
+    def __init__(self, session: AsyncSession, settings: Settings, election: Election) -> None:
+        super().__init__(session, settings, election)
+        self._letters: list[Letter] = []
+
+    async def letter(self, member: Member, credential_text: str) -> None:
+        if self._unit_name is None:
+            unit = await self.session.get(Unit, self.election.unit_id)
+            self._unit_name = unit.name if unit else ""
+        self._letters.append(Letter(member.full_name, member.street or "", member.postal_code or "",
+                                    member.city or "", credential_text))
+
+    def letters_pdf(self) -> bytes | None:
+        """All letters in one PDF (a page each, sorted by postal code and name), or None without letters; in the
+        site's default language. The letters are forgotten afterwards: the PDF cannot be produced again."""
+        if not self._letters:
+            return None
+        from ballot.referendums.pdfs import credential_groups, render_pdf
+
+        letters = sorted(self._letters, key=lambda letter: (letter.postal_code, letter.name))
+        self._letters = []
+        with use_locale(self.settings.default_locale):
+            context = {
+                "opens": self.election.opens_at, "closes": self.election.closes_at,
+                "election": self.election, "unit_name": self._unit_name or "",
+                "title": self.election.title_de if get_locale() == "de" else self.election.title_en,
+                "letters": [{"letter": letter, "groups": credential_groups(letter.credential)}
+                            for letter in letters],
+                "base_url": self.settings.base_url,
+            }
+            return render_pdf(self.settings, "referendums/pdf/letters.html", context)
 
 
 def credential_mail(settings: Settings, election: Election, unit_name: str, member: Member,

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.accounts.models import Account
+from ballot.audit.models import AuditEvent
 from ballot.authz.models import Role, RoleGrant
 from ballot.authz.policy import Action, authorize, is_allowed
 from ballot.authz.principal import Principal
@@ -31,8 +32,9 @@ from ballot.i18n import gettext as _
 from ballot.referendums.acts import close_election, open_election
 from ballot.referendums.box import outcome_of
 from ballot.referendums.ceremony import finish_ceremony
-from ballot.referendums.common import LOCAL_ZONE, ORDER, local_date, processes_of
-from ballot.referendums.credentials import MailCredentialSink
+from ballot.referendums.common import LOCAL_ZONE, ORDER, frozen_rules, local_date, processes_of
+from ballot.referendums.credentials import LetterCredentialSink
+from ballot.referendums.electorate import eligible_members
 from ballot.referendums.export import may_download_record, record_zip
 from ballot.referendums.forms_board import (
     BallotForm,
@@ -48,6 +50,7 @@ from ballot.referendums.models import (
     ElectionTrustee,
     ElectorateEntry,
 )
+from ballot.referendums.pdfs import render_pdf
 from ballot.referendums.queries import elections_of_unit, get_election
 from ballot.referendums.setup import create_election, lock_election
 from ballot.referendums.tally import finalize
@@ -323,7 +326,21 @@ async def _confirm_context(db: AsyncSession, principal: Principal, election: Ele
     context["this_act"] = act
     context["possible"] = election.state == act.state
     context["mail_count"] = None
+    context["letter_count"] = 0
+    if act.name == "finish" and election.state == ElectionState.CEREMONY:
+        context["letter_count"] = await _letters_expected(db, election)
     return context
+
+
+async def _letters_expected(db: AsyncSession, election: Election) -> int:
+    """How many letters finishing would print: the eligible members without email (a preview from today's
+    registry; the electorate itself is frozen only by the act)."""
+    try:
+        rules = await frozen_rules(db, election)
+        members = await eligible_members(db, election, rules, local_date(election.opens_at), local_date(utcnow()))
+    except BallotError:
+        return 0
+    return sum(1 for member in members if not member.email)
 
 
 @get("/ballots/{uuid:str}/act/{name:str}", name="ballot-act-confirm")
@@ -343,7 +360,12 @@ async def act_perform(db: DB, settings: AppSettings, principal: CurrentPrincipal
         if act.name == "lock":
             await lock_election(db, principal_, election, now)
         elif act.name == "finish":
-            await finish_ceremony(db, settings, principal_, election, now, MailCredentialSink(db, settings, election))
+            sink = LetterCredentialSink(db, settings, election)
+            await finish_ceremony(db, settings, principal_, election, now, sink)
+            letters = sink.letters_pdf()
+            if letters is not None:
+                await db.commit()  # the state is final before the only copy of the letters leaves
+                return _pdf(letters, f"credential-letters-{election.uuid}.pdf")
         elif act.name == "open":
             await open_election(db, principal_, election, now)
         elif act.name == "close":
@@ -390,10 +412,7 @@ def _result_questions(election: Election, result: dict[str, Any], evaluation: di
     return shown
 
 
-@get("/ballots/{uuid:str}/result", name="ballot-result")
-async def ballot_result(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]) -> Template:
-    """The counts, the decision with the rule trail, the record hash and download (after the tally only)."""
-    principal = require_login(principal)
+async def _result_context(db: AsyncSession, principal: Principal, uuid: str) -> dict[str, Any]:
     election, unit = await get_election(db, principal, uuid)
     outcome = await outcome_of(db, election)
     if election.state != ElectionState.TALLIED or outcome is None or outcome.result_json is None:
@@ -406,7 +425,67 @@ async def ballot_result(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]
         cast=evaluation.get("cast"), questions=_result_questions(election, result, evaluation),
         may_download=await may_download_record(db, principal, election),
     )
-    return _page("referendums/result.html", context)
+    return context
+
+
+@get("/ballots/{uuid:str}/result", name="ballot-result")
+async def ballot_result(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]) -> Template:
+    """The counts, the decision with the rule trail, the record hash and download (after the tally only)."""
+    principal = require_login(principal)
+    return _page("referendums/result.html", await _result_context(db, principal, uuid))
+
+
+# --- PDF documents ------------------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, filename: str, *, attachment: bool = True) -> Response[bytes]:
+    disposition = "attachment" if attachment else "inline"
+    return Response(content=data, media_type="application/pdf", status_code=200, headers={
+        "content-disposition": f'{disposition}; filename="{filename}"', "cache-control": "no-store",
+    })
+
+
+async def _opened_by(db: AsyncSession, election: Election) -> str | None:
+    """The display name of the account that performed the opening (from its audit event)."""
+    query = (select(AuditEvent.data, Account.display_name).join(Account, Account.id == AuditEvent.account_id)
+             .where(AuditEvent.tag == "referendums:election:open", AuditEvent.unit_id == election.unit_id)
+             .order_by(AuditEvent.id.desc()))
+    for data, name in (await db.execute(query)).all():
+        if isinstance(data, dict) and data.get("election") == election.uuid:
+            return str(name)
+    return None
+
+
+@get("/ballots/{uuid:str}/minutes/opening.pdf", name="ballot-minutes-opening")
+async def minutes_opening(db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                          uuid: FromPath[str]) -> Response[bytes]:
+    """The minutes of the opening act (PDF), for everyone who sees the ballot, once it is open."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, uuid)
+    if election.opened_at is None:
+        raise NotFound(_("The minutes exist once the ballot is opened."))
+    context = _common(election, unit, principal)
+    trustees = (await db.scalars(select(Account.display_name).join(
+        ElectionTrustee, ElectionTrustee.account_id == Account.id)
+        .where(ElectionTrustee.election_id == election.id).order_by(ElectionTrustee.index))).all()
+    context.update(
+        opened_by=await _opened_by(db, election), trustees=list(trustees), now=utcnow(),
+        questions=[{"text": localized(q["text"]), "options": [localized(o["label"]) for o in q["options"]]}
+                   for q in election.questions],
+    )
+    data = render_pdf(settings, "referendums/pdf/opening.html", context)
+    return _pdf(data, f"opening-minutes-{election.uuid}.pdf", attachment=False)
+
+
+@get("/ballots/{uuid:str}/protocol.pdf", name="ballot-protocol")
+async def result_protocol(db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                          uuid: FromPath[str]) -> Response[bytes]:
+    """The result protocol (PDF): the result page's figures, decisions, rule trails and record hash."""
+    principal = require_login(principal)
+    context = await _result_context(db, principal, uuid)
+    context["now"] = utcnow()
+    data = render_pdf(settings, "referendums/pdf/protocol.html", context)
+    return _pdf(data, f"result-protocol-{context['election'].uuid}.pdf", attachment=False)
 
 
 @get("/ballots/{uuid:str}/record.zip", name="ballot-record")
@@ -423,4 +502,5 @@ async def ballot_record(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]
 
 routes: list[ControllerRouterHandler] = [
     ballot_list, ballot_new, ballot_create, ballot_detail, act_confirm, act_perform, ballot_result, ballot_record,
+    minutes_opening, result_protocol,
 ]

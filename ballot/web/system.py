@@ -54,8 +54,8 @@ async def dev_mailbox(
         raise NotFound()
     query = select(DevMail).order_by(DevMail.id.desc()).limit(50)
     mine = principal is not None and not everyone
-    if mine:
-        query = query.where(DevMail.recipient == principal.email)  # type: ignore[union-attr]
+    if principal is not None and mine:
+        query = query.where(DevMail.recipient == principal.email)
     messages = (await db.scalars(query)).all()
     return Template(template_name="dev/mail.html", context={"messages": messages, "mine": mine})
 
