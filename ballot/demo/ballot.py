@@ -23,19 +23,14 @@ from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.referendums.acts import open_election
 from ballot.referendums.ceremony import (
-    confirm_trustee,
     finish_ceremony,
-    sealed_shares_for,
-    submit_sealed_shares,
-    submit_trustee_public,
 )
-from ballot.referendums.common import manifest_context
 from ballot.referendums.credentials import MailCredentialSink
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election
 from ballot.referendums.setup import create_election, lock_election
 from ballot.settings import Settings
 from ballot.units.models import Unit
-from ballot_crypto import trustee
 
 BOARD = "vorstand@demo.example"
 TRUSTEES = ("wahlkommission@demo.example", "wahlkommission2@demo.example", "wahlkommission3@demo.example")
@@ -88,17 +83,8 @@ async def load_demo_ballot(session: AsyncSession, settings: Settings, federal_sl
         closes_at=now + timedelta(days=21), trustee_account_ids=[t.account_id for t in trustees],
         threshold=THRESHOLD, now=start)
     await lock_election(session, board[0], election, start)
-    pairs = [trustee.init(manifest_context(election), i, THRESHOLD, len(trustees)) for i in range(1, 4)]
-    publics = [public for public, _secret in pairs]
-    for principal, (public, _secret) in zip(trustees, pairs, strict=True):
-        await submit_trustee_public(session, principal, election, public)
-    for principal, (_public, secret) in zip(trustees, pairs, strict=True):
-        await submit_sealed_shares(session, principal, election, trustee.make_shares(secret, publics))
     folder = settings.var_dir / "demo-trustees" / election.uuid
-    for index, (principal, (_public, secret)) in enumerate(zip(trustees, pairs, strict=True), start=1):
-        finished, verification_key = trustee.finish(secret, publics, await sealed_shares_for(session, principal,
-                                                                                              election))
-        await confirm_trustee(session, principal, election, verification_key)
+    for index, finished in enumerate(await run_key_ceremony(session, election, trustees), start=1):
         _keep_secret(folder, index, finished)
     await finish_ceremony(session, settings, board[0], election, start, MailCredentialSink(session, settings,
                                                                                            election))

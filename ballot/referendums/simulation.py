@@ -31,8 +31,8 @@ from ballot.members.models import DuesStatus, Member
 from ballot.referendums import ceremony, setup
 from ballot.referendums.box import crypto_election
 from ballot.referendums.casting import cast_ballot, close_election, open_election
-from ballot.referendums.common import manifest_context
 from ballot.referendums.credentials import election_salt
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionKind
 from ballot.referendums.simvoters import encrypt_all, plan
 from ballot.referendums.tally import finalize, submit_decryption
@@ -97,22 +97,7 @@ async def _people(session: AsyncSession, opts: Options, stamp: str, today: date
 async def _ceremony(session: AsyncSession, settings: Settings, election: Election, board: Principal,
                     trustees: list[Principal], opts: Options, seed: bytes, now: datetime,
                     sink: _Sink) -> list[dict[str, Any]]:
-    context = manifest_context(election)
-    manifest = canonical.loads(str(election.manifest_json))
-    rng = deterministic_rng(seed + b"/trustees")
-    states = [trustee.init(context, i, opts.threshold, opts.trustees, rng=rng, manifest=manifest)
-              for i in range(1, opts.trustees + 1)]
-    for principal, (public, _secret) in zip(trustees, states, strict=True):
-        await ceremony.submit_trustee_public(session, principal, election, public)
-    publics = [public for public, _secret in states]
-    for principal, (_public, secret) in zip(trustees, states, strict=True):
-        await ceremony.submit_sealed_shares(session, principal, election, trustee.make_shares(secret, publics))
-    secrets = []
-    for principal, (_public, secret) in zip(trustees, states, strict=True):
-        received = await ceremony.sealed_shares_for(session, principal, election)
-        finished, verification_key = trustee.finish(secret, publics, received)
-        await ceremony.confirm_trustee(session, principal, election, verification_key)
-        secrets.append(finished)
+    secrets = await run_key_ceremony(session, election, trustees, rng=deterministic_rng(seed + b"/trustees"))
     await ceremony.finish_ceremony(session, settings, board, election, now, sink)
     return secrets
 

@@ -20,17 +20,12 @@ from ballot.db import create_engine, create_session_factory, utcnow
 from ballot.members.models import Member
 from ballot.referendums.acts import open_election
 from ballot.referendums.ceremony import (
-    confirm_trustee,
     finish_ceremony,
-    sealed_shares_for,
-    submit_sealed_shares,
-    submit_trustee_public,
 )
-from ballot.referendums.common import manifest_context
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.setup import create_election, lock_election
 from ballot.settings import get_settings
 from ballot.units.models import Unit
-from ballot_crypto import trustee
 from tests.factories import Factory
 
 MEMBER = "mitglied@demo.example"
@@ -82,15 +77,7 @@ async def main() -> dict[str, str]:
                 announcement_at=opens - timedelta(days=15), opens_at=opens, closes_at=real + timedelta(days=5),
                 trustee_account_ids=[t.account_id for t in trustees], threshold=2, now=start)
             await lock_election(session, board, election, start)
-            pairs = [trustee.init(manifest_context(election), i, 2, 3) for i in (1, 2, 3)]
-            publics = [p for p, _ in pairs]
-            for principal, (public, _secret) in zip(trustees, pairs, strict=True):
-                await submit_trustee_public(session, principal, election, public)
-            for principal, (_public, secret) in zip(trustees, pairs, strict=True):
-                await submit_sealed_shares(session, principal, election, trustee.make_shares(secret, publics))
-            for principal, (_public, secret) in zip(trustees, pairs, strict=True):
-                _done, vk = trustee.finish(secret, publics, await sealed_shares_for(session, principal, election))
-                await confirm_trustee(session, principal, election, vk)
+            await run_key_ceremony(session, election, trustees)
             sink = MemorySink()
             await finish_ceremony(session, settings, board, election, start, sink)
             await session.commit()

@@ -12,19 +12,15 @@ from ballot.members.models import Member
 from ballot.referendums.box import crypto_election
 from ballot.referendums.casting import cast_ballot, open_election
 from ballot.referendums.ceremony import (
-    confirm_trustee,
     finish_ceremony,
-    sealed_shares_for,
-    submit_sealed_shares,
-    submit_trustee_public,
 )
-from ballot.referendums.common import manifest_context
 from ballot.referendums.credentials import election_salt
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election
 from ballot.referendums.setup import lock_election
 from ballot.settings import Settings
 from ballot.statutes.services import store_version
-from ballot_crypto import credentials, trustee
+from ballot_crypto import credentials
 from ballot_crypto.ballots import encrypt_ballot, sign_ballot
 from tests.referendums.conftest import NOW, STATUTE, World
 
@@ -79,18 +75,7 @@ async def ready_election(world: World, settings: Settings, *, revoting: bool = T
     if not revoting:
         await store_version(world.db, world.tree.federal, STATUTE + "\n[referendum.ballot]\nrevoting = false\n")
     election = await lock_election(world.db, world.board, await world.create(), NOW)
-    context = manifest_context(election)
-    pairs = [trustee.init(context, i, 2, 3) for i in (1, 2, 3)]
-    for principal, (public, _secret) in zip(world.trustees, pairs, strict=True):
-        await submit_trustee_public(world.db, principal, election, public)
-    publics = [p for p, _ in pairs]
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        await submit_sealed_shares(world.db, principal, election, trustee.make_shares(secret, publics))
-    finished = []
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        done, vk = trustee.finish(secret, publics, await sealed_shares_for(world.db, principal, election))
-        await confirm_trustee(world.db, principal, election, vk)
-        finished.append(done)
+    finished = await run_key_ceremony(world.db, election, world.trustees)
     sink = MemorySink()
     await finish_ceremony(world.db, settings, world.board, election, NOW, sink)
     await world.db.commit()

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.settings import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
@@ -147,17 +148,11 @@ async def _setup(voters: int) -> dict[str, Any]:
     from ballot.db import create_engine, create_session_factory, utcnow
     from ballot.referendums.acts import open_election
     from ballot.referendums.ceremony import (
-        confirm_trustee,
         finish_ceremony,
-        sealed_shares_for,
-        submit_sealed_shares,
-        submit_trustee_public,
     )
-    from ballot.referendums.common import manifest_context
     from ballot.referendums.setup import create_election, lock_election
     from ballot.settings import get_settings
     from ballot.statutes.services import store_version
-    from ballot_crypto import trustee
     from tests.browser.booth_setup import MemorySink
     from tests.factories import Factory
     from tests.referendums.conftest import STATUTE, referendum_question
@@ -191,15 +186,7 @@ async def _setup(voters: int) -> dict[str, Any]:
                 announcement_at=opens - timedelta(days=15), opens_at=opens, closes_at=real + timedelta(days=5),
                 trustee_account_ids=[a.id for a in trustee_accounts], threshold=2, now=start)
             await lock_election(session, board, election, start)
-            pairs = [trustee.init(manifest_context(election), i, 2, 3) for i in (1, 2, 3)]
-            publics = [p for p, _ in pairs]
-            for principal, (public, _secret) in zip(trustees, pairs, strict=True):
-                await submit_trustee_public(session, principal, election, public)
-            for principal, (_public, secret) in zip(trustees, pairs, strict=True):
-                await submit_sealed_shares(session, principal, election, trustee.make_shares(secret, publics))
-            for principal, (_public, secret) in zip(trustees, pairs, strict=True):
-                _done, vk = trustee.finish(secret, publics, await sealed_shares_for(session, principal, election))
-                await confirm_trustee(session, principal, election, vk)
+            await run_key_ceremony(session, election, trustees)
             sink = MemorySink()
             await finish_ceremony(session, settings, board, election, start, sink)
             await session.commit()

@@ -21,8 +21,8 @@ from ballot.accounts.models import Account
 from ballot.authz.principal import Principal
 from ballot.referendums import views_board
 from ballot.referendums.box import outcome_of
-from ballot.referendums.ceremony import confirm_trustee, sealed_shares_for, submit_sealed_shares, submit_trustee_public
-from ballot.referendums.common import LOCAL_ZONE, manifest_context
+from ballot.referendums.common import LOCAL_ZONE
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionState
 from ballot.referendums.tally import submit_decryption
 from ballot.settings import Settings
@@ -269,16 +269,7 @@ async def test_finish_ceremony_mails_credentials(client: Client, world: World,
     token = await csrf_token(client, f"/ballots/{election.uuid}")
     early = await client.post(f"/ballots/{election.uuid}/act/finish", data={"_csrf_token": token})
     assert early.status_code == 409 and "Not every trustee has confirmed" in early.text
-    context = manifest_context(election)
-    pairs = [trustee.init(context, i, 2, 3) for i in (1, 2, 3)]
-    for principal, (public, _secret) in zip(world.trustees, pairs, strict=True):
-        await submit_trustee_public(world.db, principal, election, public)
-    publics = [p for p, _ in pairs]
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        await submit_sealed_shares(world.db, principal, election, trustee.make_shares(secret, publics))
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        _done, vk = trustee.finish(secret, publics, await sealed_shares_for(world.db, principal, election))
-        await confirm_trustee(world.db, principal, election, vk)
+    await run_key_ceremony(world.db, election, world.trustees)
     await world.db.commit()
     at(monkeypatch, NOW + timedelta(minutes=5))
     done = await client.post(f"/ballots/{election.uuid}/act/finish", data={"_csrf_token": token},

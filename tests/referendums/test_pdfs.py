@@ -18,9 +18,8 @@ from ballot.accounts.models import Account
 from ballot.db import Base
 from ballot.referendums.box import outcome_of
 from ballot.referendums.casting import close_election
-from ballot.referendums.ceremony import confirm_trustee, sealed_shares_for, submit_sealed_shares, submit_trustee_public
-from ballot.referendums.common import manifest_context
 from ballot.referendums.credentials import election_salt
+from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionState, ElectorateEntry, PublicCredential
 from ballot.referendums.setup import lock_election
 from ballot.referendums.tally import finalize, submit_decryption
@@ -52,16 +51,7 @@ def squeezed(text: str) -> str:
 
 async def _ceremony_done(world: World) -> Election:
     election = await lock_election(world.db, world.board, await world.create(), NOW)
-    context = manifest_context(election)
-    pairs = [trustee.init(context, i, 2, 3) for i in (1, 2, 3)]
-    for principal, (public, _secret) in zip(world.trustees, pairs, strict=True):
-        await submit_trustee_public(world.db, principal, election, public)
-    publics = [p for p, _ in pairs]
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        await submit_sealed_shares(world.db, principal, election, trustee.make_shares(secret, publics))
-    for principal, (_public, secret) in zip(world.trustees, pairs, strict=True):
-        _done, vk = trustee.finish(secret, publics, await sealed_shares_for(world.db, principal, election))
-        await confirm_trustee(world.db, principal, election, vk)
+    await run_key_ceremony(world.db, election, world.trustees)
     await world.db.commit()
     return election
 
