@@ -14,6 +14,7 @@ export * as proofs from './proofs.js';
 export * as seal from './seal.js';
 export * as threshold from './threshold.js';
 export * as transcript from './transcript.js';
+export * as trustee from './trustee.js';
 export { CryptoError, InvalidBallot, InvalidEncoding } from './errors.js';
 export { loadElection } from './manifest.js';
 export { encryptBallot, signBallot, tracker, verifyBallot } from './ballots.js';
