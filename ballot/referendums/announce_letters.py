@@ -1,0 +1,32 @@
+"""The announcement as printed letters for the members without an email address (not secret: it can be
+produced again at any time, unlike the credential letters)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ballot.i18n import use_locale
+from ballot.members.models import Member
+from ballot.referendums.announce import LETTER
+from ballot.referendums.announce_content import announcement_context, load_facts
+from ballot.referendums.models import Election, ElectorateEntry
+from ballot.referendums.pdfs import render_pdf
+from ballot.settings import Settings
+
+
+async def announcement_letters_pdf(session: AsyncSession, settings: Settings, election: Election) -> bytes | None:
+    """One letter per member marked ``letter`` (sorted by postal code and name), in the site's default
+    language; None when there is no letter to print."""
+    members = list((await session.scalars(
+        select(Member).join(ElectorateEntry, ElectorateEntry.member_id == Member.id)
+        .where(ElectorateEntry.election_id == election.id, ElectorateEntry.announcement == LETTER))).all())
+    if not members:
+        return None
+    members.sort(key=lambda m: (m.postal_code or "", m.family_name, m.given_name, m.id))
+    locale = settings.default_locale
+    context = announcement_context(settings, await load_facts(session, election), locale)
+    context["letters"] = [{"name": m.full_name, "street": m.street or "", "postal_code": m.postal_code or "",
+                           "city": m.city or ""} for m in members]
+    with use_locale(locale):
+        return render_pdf(settings, "referendums/pdf/announcement_letters.html", context)
