@@ -69,6 +69,17 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class DiscussionSettings:
+    """Discussions: attachment limits and the posting rate limit per account."""
+
+    attachment_max_bytes: int = 5 * 1024 * 1024
+    attachment_types: tuple[str, ...] = ("pdf", "png", "jpg", "jpeg", "txt")
+    attachments_per_post: int = 3
+    posts_per_window: int = 6
+    post_window_seconds: int = 60
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the application reads from its environment."""
 
@@ -88,6 +99,9 @@ class Settings:
     password: PasswordSettings
     login: LoginSettings
     mail: MailSettings
+    #: Seconds between the app's runs of the due jobs (announcements); 0 = off (run ``ballot maintenance run-due``).
+    due_jobs_seconds: int = 0
+    discussions: DiscussionSettings = field(default_factory=DiscussionSettings)
 
     @property
     def is_development(self) -> bool:
@@ -153,6 +167,17 @@ def load_settings() -> Settings:
             smtp_password=_env("SMTP_PASSWORD", ""),
             smtp_starttls=_env_bool("SMTP_STARTTLS", True),
             sender=_env("MAIL_FROM", "Mitgliederportal <noreply@localhost>"),
+        ),
+        due_jobs_seconds=_env_int("DUE_JOBS_SECONDS", 0),
+        discussions=DiscussionSettings(
+            attachment_max_bytes=_env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+            attachment_types=tuple(
+                t.strip().lower().lstrip(".") for t in _env("ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,txt").split(",")
+                if t.strip()
+            ),
+            attachments_per_post=_env_int("ATTACHMENTS_PER_POST", 3),
+            posts_per_window=_env_int("POSTS_PER_WINDOW", 6),
+            post_window_seconds=_env_int("POST_WINDOW_SECONDS", 60),
         ),
     )
 

@@ -89,44 +89,80 @@ async def board_trackers(url: str, schema: str | None, election_uuid: str) -> li
         await engine.dispose()
 
 
+def _request(path: str, host: str, token: str, csrf: str, body: bytes) -> bytes:
+    """One prebuilt HTTP/1.1 keep-alive request (the load generator must cost far less than the server)."""
+    head = (f"POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n"
+            f"x-csrftoken: {csrf}\r\ncookie: {SESSION_COOKIE}={token}; csrftoken={csrf}\r\n"
+            f"content-length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
+
+
 async def hammer(base_url: str, election_uuid: str, jobs: list[tuple[str, bytes]], clients: int
                  ) -> tuple[float, list[float], Counter[str], list[str]]:
-    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
-    trackers: list[str] = []
-    path = f"/ballots/{election_uuid}/cast"
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-
-    async def client_loop(csrf: str) -> None:
-        async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
-            while not queue.empty():
-                token, body = queue.get_nowait()
-                client.cookies.clear()
-                client.cookies.set(SESSION_COOKIE, token)
-                client.cookies.set("csrftoken", csrf)
-                start = time.perf_counter()
-                try:
-                    response = await client.post(path, content=body, headers={
-                        "x-csrftoken": csrf, "content-type": "application/json"})
-                except httpx.HTTPError as exc:
-                    statuses[type(exc).__name__] += 1
-                    continue
-                latencies.append(time.perf_counter() - start)
-                statuses[str(response.status_code)] += 1
-                if response.status_code == 200:
-                    trackers.append(response.json()["receipt"]["tracker"])
-
+    """``clients`` keep-alive connections posting the prebuilt ballots; raw asyncio streams instead of an HTTP
+    client library, so that the generator's CPU cost (printed) stays small beside the server's."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as first:
         first.cookies.set(SESSION_COOKIE, jobs[0][0])
         await first.get(f"/ballots/{election_uuid}/board")
         csrf = first.cookies.get("csrftoken")
         assert csrf, "no CSRF cookie was set"
+    host, port = base_url.removeprefix("http://").split(":")
+    path = f"/ballots/{election_uuid}/cast"
+    requests = [_request(path, f"{host}:{port}", token, csrf, body) for token, body in jobs]
+    pending = list(reversed(requests))
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    trackers: list[str] = []
+
+    async def client_loop() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            while pending:
+                request = pending.pop()
+                start = time.perf_counter()
+                try:
+                    status, body = await _exchange(reader, writer, request)
+                except (OSError, asyncio.IncompleteReadError) as exc:
+                    statuses[type(exc).__name__] += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, int(port))
+                    continue
+                latencies.append(time.perf_counter() - start)
+                statuses[str(status)] += 1
+                if status == 200:
+                    trackers.append(json.loads(body)["receipt"]["tracker"])
+        finally:
+            writer.close()
+
     start = time.perf_counter()
-    await asyncio.gather(*(client_loop(csrf) for _ in range(clients)))
+    await asyncio.gather(*(client_loop() for _ in range(clients)))
     return time.perf_counter() - start, latencies, statuses, trackers
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server's process group (uvicorn and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pid:  # process group
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -168,6 +204,8 @@ def main() -> None:
         server.start()
         load_before = os.getloadavg()
         cpu_before = time.process_time()
+        assert server.process is not None
+        server_before = server_cpu(server.process.pid)
         try:
             wall, latencies, statuses, trackers = asyncio.run(hammer(
                 server.url, info["uuid"], [(v["token"], b) for v, b in zip(voters, bodies, strict=True)],
@@ -175,12 +213,15 @@ def main() -> None:
         finally:
             load_after = os.getloadavg()
             client_cpu = time.process_time() - cpu_before
+            server_used = server_cpu(server.process.pid) - server_before
             server.stop()
         accepted = statuses.get("200", 0)
         per_ballot = wall / accepted if accepted else float("nan")
         print(f"backend {args.backend}, {args.workers} uvicorn workers, {args.clients} clients, {os.cpu_count()} cores")
         print(f"client (this process) CPU: {client_cpu:.1f} s of {wall:.1f} s wall "
               f"({client_cpu / accepted * 1000 if accepted else 0:.1f} ms per ballot)")
+        print(f"server CPU: {server_used:.1f} s ({server_used / accepted * 1000 if accepted else 0:.1f} ms per ballot,"
+              f" {server_used / accepted / verify if accepted else 0:.1f}x the verification cost)")
         print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
         print(f"accepted: {accepted} of {len(bodies)} in {wall:.2f} s = {accepted / wall:.0f} ballots/s")
         if latencies:

@@ -93,14 +93,17 @@ def _question(q: dict[str, Any], where: str, problems: list[str]) -> Question:
 def _process(q: dict[str, Any], where: str, problems: list[str]) -> None:
     """The statute process of a question, its subject and its seats (3.3)."""
     process, subject, seats = q["process"], q["subject"], q["seats"]
+    candidate = q["kind"] == "yes_no_abstain" and process == "election"
     if process not in PROCESSES:
         problems.append(f"{where}.process: {process!r} is not one of {', '.join(PROCESSES)}")
-    elif (process == "election") == (q["kind"] in YES_NO_KINDS):
-        need = "referendum or survey" if q["kind"] in YES_NO_KINDS else "election"
+    elif (process == "election") == (q["kind"] in YES_NO_KINDS) and not candidate:
+        need = "referendum or survey" if q["kind"] == "referendum" else "election"
         problems.append(f"{where}.process: a {q['kind']} question runs under {need}, not {process}")
     if subject is not None and (process == "election" or not IDENT.fullmatch(subject)):
         problems.append(f"{where}.subject: must be null for an election, else null or an identifier")
-    if process == "election" and not (seats is not None and 1 <= seats <= len(q["options"])):
+    if candidate and not (seats is not None and 1 <= seats <= 100):
+        problems.append(f"{where}.seats: a candidate question names the seats of its election (1..100)")
+    elif process == "election" and not candidate and not (seats is not None and 1 <= seats <= len(q["options"])):
         problems.append(f"{where}.seats: an election has 1 to {len(q['options'])} seats (at most one per option)")
     elif process != "election" and seats is not None:
         problems.append(f"{where}.seats: must be null unless the process is election")
@@ -129,4 +132,20 @@ def check_manifest(m: dict[str, Any]) -> tuple[list[Question], list[str]]:
     questions = [_question(q, f"questions[{i}]", problems) for i, q in enumerate(m["questions"])]
     if len({q.id for q in questions}) != len(questions):
         problems.append("questions: question ids are not unique")
+    problems += _candidates(candidates(questions))
     return questions, problems
+
+
+def candidates(questions: list[Question]) -> list[Question]:
+    """The candidate questions (kind yes_no_abstain, process election): one per-candidate election (3.3)."""
+    return [q for q in questions if q.kind == "yes_no_abstain" and q.process == "election"]
+
+
+def _candidates(group: list[Question]) -> list[str]:
+    """All candidate questions name the same seats, at most one per candidate."""
+    seats = sorted({q.seats for q in group if q.seats is not None})
+    if len(seats) > 1:
+        return [f"questions: the candidate questions of the per-candidate election name different seats {seats}"]
+    if seats and seats[0] > len(group):
+        return [f"questions: {seats[0]} seats for a per-candidate election of {len(group)} candidates"]
+    return []

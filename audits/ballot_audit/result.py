@@ -6,6 +6,7 @@ from typing import Any
 
 from ballot_audit import canonical
 from ballot_audit.manifest import Question
+from ballot_audit.postal import online_part
 from ballot_audit.primitives import g_times
 from ballot_audit.report import Report
 from ballot_audit.tally import dlog
@@ -21,12 +22,15 @@ def expected_blank(q: Question, values: list[int], ballots: int) -> int:
 
 
 def check_result(report: Report, doc: dict[str, Any] | None, questions: list[Question], ballots: int,
-                 plain: list[list[bytes]] | None) -> None:
-    """Check 16: every published count and blank total is the discrete log of the decryption."""
+                 plain: list[list[bytes]] | None, postal: dict[str, Any] | None = None) -> None:
+    """Check 16: every published count and blank total is the discrete log of the decryption, plus the postal
+    totals of postal.json (checked by check 21) when given."""
     where = "result.json"
     if doc is None:
         report.fail(16, where, "not checked: the file is unusable")
         return
+    if postal is not None and postal["ballots"]:
+        where, doc = "result.json minus postal.json totals", online_part(doc, postal)
     failed = len(report.failures)
     if doc["ballots"] != ballots:
         report.fail(16, where, f"ballots is {doc['ballots']}, the board has {ballots} counted ballots")
@@ -71,8 +75,9 @@ def check_evaluation(report: Report, doc: dict[str, Any] | None, result: dict[st
     problems: list[tuple[str, str]] = []
     if doc["format"] != EVALUATION_FORMAT:
         problems.append((where, f"format is {doc['format']!r}, expected {EVALUATION_FORMAT!r}"))
-    for key, value, source in (("eligible", eligible, "lines in credentials.jsonl"), ("cast", cast, "board entries"),
-                               ("counted", counted, "counted board entries")):
+    for key, value, source in (("eligible", eligible, "lines in credentials.jsonl"),
+                               ("cast", cast, "board entries plus paper ballots"),
+                               ("counted", counted, "counted board entries plus paper ballots")):
         if doc[key] != value:
             problems.append((where, f"{key} is {doc[key]}, but there are {value} {source}"))
     if result is not None:

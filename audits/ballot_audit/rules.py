@@ -1,4 +1,5 @@
-"""Checks 19 and 20: the statute (statute.json) and the decision per question (evaluation.json, 3.12 - 3.13).
+"""Checks 19 and 20: the statute (statute.json) and the decision per question (evaluation.json, 3.12 - 3.13); the
+candidate questions of a per-candidate election share one decision, re-evaluated once.
 
 The rules engine is not re-implemented here: these checks call `ballot_crypto.statutes`, the one sanctioned reuse of
 the core library's logic by this verifier (docs/decisions/0001-statute-engine-in-core-library.md). What the
@@ -13,9 +14,18 @@ import re
 from typing import Any
 
 from ballot_audit import canonical
-from ballot_audit.manifest import Question
+from ballot_audit.manifest import Question, candidates
 from ballot_audit.report import Report
-from ballot_crypto.statutes import Counts, Rules, evaluate, evaluate_election, rules_from_json, rules_json, rules_sha256
+from ballot_crypto.statutes import (
+    Counts,
+    Rules,
+    evaluate,
+    evaluate_candidates,
+    evaluate_election,
+    rules_from_json,
+    rules_json,
+    rules_sha256,
+)
 
 STATUTE_FORMAT = "ballot-statute/1"
 
@@ -67,14 +77,27 @@ def check_statute(report: Report, doc: dict[str, Any] | None, file_hash: str | N
     return None
 
 
+def _seated(rules: Rules, seats: int | None) -> Rules:
+    """The rules with ``election.seats`` replaced by the manifest's seats (3.13)."""
+    assert seats is not None
+    return dataclasses.replace(rules, election=dataclasses.replace(rules.election, seats=seats))
+
+
+def expected_group(rules: Rules, group: list[Question], eligible: int, counted: int,
+                   entries: dict[str, dict[str, Any]]) -> Any:
+    """The engine's decision on the per-candidate election from its questions' counts (3.13), as JSON."""
+    counts = {q.id: Counts(yes=entries[q.id]["counts"]["yes"], no=entries[q.id]["counts"]["no"],
+                           abstain=entries[q.id]["counts"]["abstain"], invalid=entries[q.id]["blank"])
+              for q in group}
+    return evaluate_candidates(_seated(rules, group[0].seats), eligible, counts, ballots=counted).to_json()
+
+
 def expected_decision(rules: Rules, q: Question, eligible: int, counted: int, entry: dict[str, Any]) -> Any:
     """The engine's decision for one question from the record's counts (the mapping of 3.13), as JSON."""
     counts, blank = entry["counts"], entry["blank"]
     if q.process == "election":
-        assert q.seats is not None
-        seated = dataclasses.replace(rules, election=dataclasses.replace(rules.election, seats=q.seats))
-        decision = evaluate_election(seated, eligible, {o: counts[o] for o in q.options}, abstain=0,
-                                     invalid=blank, ballots=counted)
+        decision = evaluate_election(_seated(rules, q.seats), eligible, {o: counts[o] for o in q.options},
+                                     abstain=0, invalid=blank, ballots=counted)
     else:
         decision = evaluate(rules, q.process, eligible, Counts(yes=counts["yes"], no=counts["no"],
                                                                abstain=counts["abstain"], invalid=blank),
@@ -95,13 +118,19 @@ def check_decisions(report: Report, doc: dict[str, Any] | None, rules: Rules | N
         report.fail(20, where, "not checked: questions must follow the manifest's questions in order (check 17)")
         return []
     failed, summary = len(report.failures), []
+    group, joint = _joint(report, doc, rules, questions)
     for qi, (q, entry) in enumerate(zip(questions, entries, strict=True)):
         at = f"{where} questions[{qi}] ({q.id})"
         if sorted(entry["counts"]) != sorted(q.options):
             report.fail(20, at, f"counts must have exactly the options {list(q.options)}")
             continue
         try:
-            expected = expected_decision(rules, q, doc["eligible"], doc["counted"], entry)
+            if q in group:
+                if isinstance(joint, ValueError):
+                    raise joint
+                expected = joint
+            else:
+                expected = expected_decision(rules, q, doc["eligible"], doc["counted"], entry)
         except ValueError as exc:
             report.fail(20, at, f"the statute engine refuses these inputs: {exc}")
             continue
@@ -115,6 +144,22 @@ def check_decisions(report: Report, doc: dict[str, Any] | None, rules: Rules | N
         outcomes = "; ".join(f"{s['question']}: {s['outcome']}" for s in summary)
         report.passed(20, where, f"every decision and trail is the engine's ({outcomes})")
     return summary
+
+
+def _joint(report: Report, doc: dict[str, Any], rules: Rules, questions: list[Question]
+           ) -> tuple[list[Question], Any]:
+    """The candidate questions and the decision of their election (or the ValueError the engine raised); a
+    candidate question whose counts lack an option is reported by the caller and leaves the election undecided."""
+    group = candidates(questions)
+    if not group:
+        return group, None
+    entries = {e["question"]: e for e in doc["questions"]}
+    if any(sorted(entries[q.id]["counts"]) != sorted(q.options) for q in group):
+        return group, ValueError("the election cannot be decided: a candidate's counts are incomplete")
+    try:
+        return group, expected_group(rules, group, doc["eligible"], doc["counted"], entries)
+    except ValueError as exc:
+        return group, exc
 
 
 def _name_check(diff: str, expected: dict[str, Any]) -> str:

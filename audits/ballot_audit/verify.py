@@ -8,6 +8,7 @@ from pathlib import Path
 from ballot_audit import board as board_checks
 from ballot_audit.answers import QSpec
 from ballot_audit.ballots import BallotSpec
+from ballot_audit.postal import check_postal
 from ballot_audit.report import Report
 from ballot_audit.result import check_evaluation, check_result
 from ballot_audit.rules import check_decisions, check_statute
@@ -75,7 +76,7 @@ def verify(path: Path, *, processes: int | None = None,
     report.summary = {"record": str(path), "record_hash": ctx.record_hash, "election": ctx.fingerprint,
                       "eligible": ctx.eligible}
     if board is None or ctx.questions is None:
-        for check in (14, 15, 16, 17, 20):
+        for check in (14, 15, 16, 17, 20, 21):
             report.fail(check, "", "not checked: the ballots could not be checked (see the failures above)")
         return report
     report.summary |= {"cast": board.lines, "counted": board.counted}
@@ -90,9 +91,12 @@ def verify(path: Path, *, processes: int | None = None,
         report.fail(15, "decryption.json", "not checked: the trustees' verification keys are unusable (check 5)")
     plain = decrypt(published, factors) if published is not None and factors is not None else None
     result = ctx.docs.get("result.json")
-    check_result(report, result, ctx.questions, board.counted, plain)
+    postal = check_postal(report, ctx.docs.get("postal.json"), ctx.questions, ctx.docs.get("statute.json"))
+    papers = postal["ballots"] if postal is not None else 0
+    check_result(report, result, ctx.questions, board.counted, plain, postal)
     check_evaluation(report, ctx.docs.get("evaluation.json"), result, ctx.docs.get("manifest.json"),
-                     ctx.eligible, board.lines, board.counted)
+                     ctx.eligible, board.lines + papers, board.counted + papers)
+    report.summary["postal"] = papers
     report.summary["decisions"] = check_decisions(report, ctx.docs.get("evaluation.json"), rules, ctx.questions)
     if result is not None:
         report.summary["result"] = result["questions"]

@@ -26,8 +26,10 @@ class Action(enum.StrEnum):
     ROLES_GRANT = "roles.grant"
     AUDIT_LOG_VIEW = "audit_log.view"
     MODERATE = "moderate"
+    CONDUCT_EDIT = "conduct.edit"
     ELECTION_KEYS = "election.keys"
     ELECTION_MANAGE = "election.manage"
+    POSTAL_ENTER = "postal.enter"
     STATUTE_VIEW = "statute.view"
     STATUTE_EDIT = "statute.edit"
 
@@ -48,8 +50,10 @@ POLICY: dict[Action, frozenset[Role | None]] = {
     Action.ROLES_GRANT: frozenset({Role.ADMIN}),
     Action.AUDIT_LOG_VIEW: frozenset({Role.AUDITOR, Role.ADMIN}),
     Action.MODERATE: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Action.CONDUCT_EDIT: frozenset({Role.BOARD, Role.MODERATOR, Role.ADMIN}),
     Action.ELECTION_KEYS: frozenset({Role.ELECTION_COMMITTEE}),
     Action.ELECTION_MANAGE: frozenset({Role.BOARD, Role.ADMIN}),
+    Action.POSTAL_ENTER: frozenset({Role.ELECTION_COMMITTEE}),
     Action.STATUTE_VIEW: frozenset({None}),
     Action.STATUTE_EDIT: frozenset({Role.ADMIN}),
 }

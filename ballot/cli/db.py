@@ -14,7 +14,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@click.option("--revision", default="heads", show_default=True, help="Target revision.")
 def upgrade(revision: str) -> None:
     """Apply migrations (creates the SQLite file under ./var on first use)."""
     settings = get_settings()

@@ -1,4 +1,5 @@
-"""``ballot maintenance purge``: apply the retention rules (run it daily, e.g. from cron or a systemd timer)."""
+"""``ballot maintenance purge``: apply the retention rules (run it daily, e.g. from cron or a systemd timer).
+``ballot maintenance run-due``: send due announcements (run it every few minutes, or let the app do it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import click
 from ballot.audit.retention import PurgeReport, purge
 from ballot.cli.runtime import run_with_session
 from ballot.db import utcnow
+from ballot.referendums.announce_runner import Done, run_due
 from ballot.settings import get_settings
 
 
@@ -24,6 +26,24 @@ def purge_command() -> None:
         f"removed {report.sessions} expired sessions, {report.tokens} expired links, "
         f"client addresses from {report.addresses} audit events older than {days} days"
     )
+
+
+@maintenance.command("run-due")
+def run_due_command() -> None:
+    """Announce every ballot whose announcement time has come; resume interrupted announcement mails."""
+    settings = get_settings()
+    done: list[Done] = run_with_session(lambda session: run_due(session, settings, utcnow()))
+    failed = False
+    for item in done:
+        click.echo(f"ballot {item.election}: {item.mails} mails, {item.letters} letters to print, "
+                   f"{item.waiting} waiting, {item.unknown} with unknown delivery")
+        if item.error:
+            failed = True
+            click.echo(f"ballot {item.election}: stopped: {item.error}", err=True)
+    if not done:
+        click.echo("nothing due")
+    if failed:
+        raise SystemExit(1)
 
 
 def register(group: click.Group) -> None:

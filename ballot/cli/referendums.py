@@ -23,16 +23,20 @@ from ballot.settings import get_settings
 @click.option("--questions", type=click.IntRange(min=1, max=10), default=2, show_default=True)
 @click.option("--seed", type=int, help="Make choices and randomness reproducible.")
 @click.option("--processes", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--postal", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Members who vote by post instead (certificates and paper ballots entered by the committee).")
 def simulate_referendum(voters: int, out: Path, trustees: int, threshold: int, revote_share: float, questions: int,
-                        seed: int | None, processes: int | None) -> None:
+                        seed: int | None, processes: int | None, postal: int) -> None:
     """Run a simulated referendum against the configured database and write its verified record."""
     from ballot.referendums.simulation import Options, simulate
 
     if threshold > trustees:
         raise click.UsageError("--threshold cannot exceed --trustees")
+    if postal > voters:
+        raise click.UsageError("--postal cannot exceed --voters")
     settings = get_settings()
     options = Options(voters=voters, trustees=trustees, threshold=threshold, revote_share=revote_share,
-                      seed=seed, questions=questions, processes=processes)
+                      seed=seed, questions=questions, processes=processes, postal=postal)
 
     async def run() -> dict[str, object]:
         engine = create_engine(settings.database_url, settings.database_schema)

@@ -18,6 +18,7 @@ from ballot.accounts.passwords import PasswordHasher
 from ballot.audit.services import record_event
 from ballot.authz.models import Role, RoleGrant
 from ballot.db import utcnow
+from ballot.demo.discussions import load_demo_discussions
 from ballot.demo.names import DIVERSE_GIVEN, FAMILY, FEMALE_GIVEN, MALE_GIVEN, STREETS
 from ballot.demo.statutes import load_statutes
 from ballot.exceptions import Conflict
@@ -421,6 +422,7 @@ async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult
     accounts = await builder.accounts(by_login)
     admin = await session.scalar(select(Account.id).where(Account.email == "admin@demo.example"))
     statutes = await load_statutes(session, builder.units[FEDERAL_SLUG], admin)
+    await load_demo_discussions(session, FEDERAL_SLUG)
     by_kind: dict[str, int] = {}
     for unit in builder.units.values():
         by_kind[unit.kind.value] = by_kind.get(unit.kind.value, 0) + 1

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from ballot.db import create_engine
+from ballot.discussions.search_schema import is_search_object
 from ballot.models import Base
 
 config = context.config
@@ -20,6 +21,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The discussions' full-text index is created by hand (ballot/discussions/search_schema.py).
+        include_name=lambda name, _type, _parents: not is_search_object(name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,7 +20,7 @@ def alembic_config(database_url: str, schema: str | None = None) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head", schema: str | None = None) -> None:
+def upgrade(database_url: str, revision: str = "heads", schema: str | None = None) -> None:
     """Apply migrations up to ``revision``. Safe to call from inside a running event loop (uses a thread)."""
     errors: list[BaseException] = []
 

@@ -125,8 +125,10 @@ def questions_of(election: Election) -> list[QuestionView]:
             control = "checkbox"
         else:
             control = "radio"
-        views.append(QuestionView(str(q["id"]), kind, _text(q.get("text")), options, int(q.get("min", 0)),
-                                  int(q["max"]), control))
+        text = _text(q.get("text"))
+        if kind == "yes_no_abstain":  # one candidate, whose name is the question's text
+            text = _("Candidate: %(name)s", name=text)
+        views.append(QuestionView(str(q["id"]), kind, text, options, int(q.get("min", 0)), int(q["max"]), control))
     return views
 
 

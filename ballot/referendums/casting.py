@@ -1,9 +1,10 @@
 """Casting a ballot onto the bulletin board, and the register of who has voted (docs/decisions/0002, Casting).
 
 The ballot is verified (checks 7-10 of docs/election-record.md section 4) outside the write transaction; the
-append runs in one short transaction under the board lock (``box.lock_board``) and commits before the receipt is
-signed. The register row (member, channel, the credential's index encrypted to the trustees) is written in a
-transaction of its own afterwards, so the box and the register share no transaction, key, time or order.
+append runs in one short transaction under the board lock (``box.lock_board``), grouped with the other casts
+waiting at that moment (``appender``), and commits before the receipt is signed. The register row (member,
+channel, the credential's index encrypted to the trustees) is written in a transaction of its own afterwards, so
+the box and the register share no transaction, key, time or order.
 Nothing here logs or records the member together with the ballot: refusals log the check number only, and no audit
 event is written per cast (its time would date the public, ordered board positions).
 """
@@ -18,21 +19,29 @@ from typing import Any
 
 from litestar.datastructures import State
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.exceptions import BallotError, Conflict, PermissionDenied, ValidationFailed
+from ballot.exceptions import PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.referendums.acts import close_election, open_election
-from ballot.referendums.box import credential_index, crypto_election, lock_board
+from ballot.referendums.appender import (
+    AlreadyCast,
+    Appended,
+    BallotRefused,
+    BoardAppender,
+    Cast,
+    append_batch,
+    window_problem,
+)
+from ballot.referendums.box import credential_index, crypto_election
 from ballot.referendums.ceremony import board_signing_key
 from ballot.referendums.credentials import election_salt
-from ballot.referendums.models import BoardEntry, Election, ElectionState, ElectorateEntry, VoterRegister
+from ballot.referendums.models import Election, ElectorateEntry, VoterRegister
 from ballot.settings import Settings
 from ballot.web.ratelimit import RateLimiter, get_limiter
-from ballot_crypto import canonical, credentials
+from ballot_crypto import credentials
 from ballot_crypto.ballots import InvalidBallot, encrypt_ballot, sign_ballot, signed_message, verify_ballot
-from ballot_crypto.board import RECEIPT_DOMAIN, chain_hash
+from ballot_crypto.board import RECEIPT_DOMAIN
 from ballot_crypto.elgamal import encrypt
 from ballot_crypto.errors import InvalidEncoding
 from ballot_crypto.group import Point
@@ -45,21 +54,6 @@ log = logging.getLogger(__name__)
 CAST_LIMIT = 20
 """Casts (and attempts) per account within CAST_WINDOW seconds."""
 CAST_WINDOW = 600.0
-_APPEND_ATTEMPTS = 5
-
-
-class BallotRefused(BallotError):
-    """The box refuses a ballot; ``check`` is the number of the failed check (docs/election-record.md 4)."""
-
-    status_code = 422
-
-    def __init__(self, message: str, check: int) -> None:
-        super().__init__(message)
-        self.check = check
-
-
-class AlreadyCast(Conflict):
-    """This credential (or member) has voted and the statute does not allow revoting."""
 
 
 def cast_limiter(state: State) -> RateLimiter:
@@ -68,20 +62,24 @@ def cast_limiter(state: State) -> RateLimiter:
 
 
 def _check_window(election: Election, now: datetime) -> None:
-    if election.state != ElectionState.OPEN:
-        raise Conflict(_("This ballot is not open for voting."))
-    if now < election.opens_at or now >= election.closes_at:
-        raise Conflict(_("Voting is only possible between the opening and the close."))
+    problem = window_problem(election, now)
+    if problem is not None:
+        raise problem
 
 
 async def _check_voter(session: AsyncSession, election: Election, member_id: int) -> None:
-    entry = await session.get(ElectorateEntry, (election.id, member_id))
-    if entry is None:
+    """The member is in the electorate and may (still) vote online; one query for the electorate and register."""
+    row = (await session.execute(
+        select(ElectorateEntry.member_id, VoterRegister.channel)
+        .outerjoin(VoterRegister, (VoterRegister.election_id == ElectorateEntry.election_id)
+                   & (VoterRegister.member_id == ElectorateEntry.member_id))
+        .where(ElectorateEntry.election_id == election.id, ElectorateEntry.member_id == member_id))).first()
+    if row is None:
         raise PermissionDenied(_("You are not in the electorate of this ballot."))
-    registered = await session.get(VoterRegister, (election.id, member_id))
-    if registered is not None and registered.channel == "postal":
+    channel = row[1]
+    if channel == "postal":
         raise AlreadyCast(_("You have already voted by post."))
-    if registered is not None and not election.revoting:
+    if channel is not None and not election.revoting:
         raise AlreadyCast(_("You have already voted; this ballot does not allow changing a vote."))
 
 
@@ -103,72 +101,7 @@ def _refuse(election: Election, check: int) -> BallotRefused:
     return BallotRefused(_("The ballot is not valid (check %(check)d); nothing was stored.", check=check), check)
 
 
-async def _append(session: AsyncSession, election: Election, ballot: dict[str, Any], tracker: str,
-                  now: datetime) -> BoardEntry:
-    """Append under the board lock and commit; retried when SQLite reports a lost race."""
-    credential = ballot["credential"]
-    for attempt in range(_APPEND_ATTEMPTS):
-        try:
-            await lock_board(session, election)
-            _check_window(election, now)
-            taken = await session.scalar(select(BoardEntry.position).where(
-                BoardEntry.election_id == election.id, BoardEntry.tracker == tracker))
-            if taken is not None:
-                raise _refuse(election, 11)
-            earlier = await session.scalar(select(BoardEntry).where(
-                BoardEntry.election_id == election.id, BoardEntry.credential == credential,
-                BoardEntry.superseded_by.is_(None)))
-            if earlier is not None and not election.revoting:
-                raise AlreadyCast(_("This credential has already voted; this ballot does not allow changing a "
-                                    "vote."))
-            position = election.board_count + 1
-            previous = election.board_head or str(election.fingerprint)
-            entry = BoardEntry(election_id=election.id, position=position, credential=credential, tracker=tracker,
-                               previous=previous, chain=chain_hash(position, previous, tracker),
-                               ballot=canonical.dumps(ballot).decode(), superseded_by=None)
-            if earlier is not None:
-                earlier.superseded_by = position
-            session.add(entry)
-            election.board_count, election.board_head = position, entry.chain
-            # No audit event here: a timestamp per cast would date every board position (decision 0002).
-            await session.commit()
-            return entry
-        except (IntegrityError, OperationalError) as exc:
-            await session.rollback()
-            if attempt + 1 == _APPEND_ATTEMPTS:
-                raise Conflict(_("The ballot box is busy. Please try again.")) from exc
-            log.info("board append retried: election %s (%s)", election.uuid, type(exc).__name__)
-            await asyncio.sleep(0.01 * (attempt + 1))
-        except BallotError:
-            await session.commit()  # a refusal changed nothing: end the lock without expiring the caller's objects
-            raise
-        except BaseException:
-            await session.rollback()
-            raise
-    raise AssertionError("unreachable")
-
-
-async def _register(session: AsyncSession, election: Election, member_id: int, index: int) -> None:
-    """Mark the member as having voted online (own transaction; no time, no position, the credential sealed)."""
-    assert election.public_key is not None
-    try:
-        sealed, _randomness = encrypt(Point.from_hex(election.public_key), index)
-        row = await session.get(VoterRegister, (election.id, member_id))
-        if row is None:
-            session.add(VoterRegister(election_id=election.id, member_id=member_id, channel="online",
-                                      sealed_ref=sealed.to_json()))
-        elif row.channel == "online":
-            row.sealed_ref = sealed.to_json()
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()  # a simultaneous cast of the same member wrote the row first
-        await session.refresh(election)
-    except Exception:  # the ballot is committed: the voter gets the receipt; the operator sees the lost mark
-        await session.rollback()
-        log.error("register mark not written (the ballot itself is stored): election %s", election.uuid)
-
-
-def _receipt(settings: Settings, election: Election, entry: BoardEntry) -> dict[str, Any]:
+def _receipt(settings: Settings, election: Election, entry: Appended) -> dict[str, Any]:
     """docs/election-record.md 3.8: {"chain","election","position","tracker"} signed by the board key."""
     payload = {"chain": entry.chain, "election": str(election.fingerprint), "position": entry.position,
                "tracker": entry.tracker}
@@ -176,13 +109,30 @@ def _receipt(settings: Settings, election: Election, entry: BoardEntry) -> dict[
     return {**payload, "signature": signature.hex()}
 
 
+def _verified(crypto: Any, ballot: dict[str, Any], index: dict[str, int], public_key: str
+              ) -> tuple[str, dict[str, str]]:
+    """(tracker, sealed reference) of a valid ballot: checks 7-10, then the credential's index sealed to the
+    trustees; BallotRefused otherwise. Runs in a worker thread."""
+    try:
+        tracker = verify_ballot(crypto, ballot)
+    except InvalidBallot as exc:
+        raise BallotRefused("", _check_number(exc)) from None
+    position = index.get(ballot["credential"])
+    if position is None:
+        raise BallotRefused("", 8)
+    sealed, _randomness = encrypt(Point.from_hex(public_key), position)
+    return tracker, sealed.to_json()
+
+
 async def cast_ballot(session: AsyncSession, settings: Settings, election: Election, member_id: int,
-                      ballot: dict[str, Any], now: datetime, *, limiter: RateLimiter | None = None) -> dict[str, Any]:
+                      ballot: dict[str, Any], now: datetime, *, limiter: RateLimiter | None = None,
+                      appender: BoardAppender | None = None) -> dict[str, Any]:
     """Verify and append ``ballot`` for ``member_id``; return the signed receipt once the entry is committed.
 
-    ``election`` must be loaded in ``session``; the function commits (any pending work of the caller too).
-    Raises PermissionDenied (not in the electorate), Conflict / AlreadyCast (state, window, revoting, postal
-    vote), BallotRefused (invalid ballot, foreign credential, replay), RateLimited.
+    ``election`` must be loaded in ``session``; the function commits (any pending work of the caller too). With
+    an ``appender`` (the web application's) the ballot joins the next group commit; without one it is written in
+    ``session`` on its own. Raises PermissionDenied (not in the electorate), Conflict / AlreadyCast (state,
+    window, revoting, postal vote), BallotRefused (invalid ballot, foreign credential, replay), RateLimited.
     """
     if limiter is not None:
         limiter.hit(f"member:{member_id}")
@@ -192,22 +142,30 @@ async def cast_ballot(session: AsyncSession, settings: Settings, election: Elect
     index = await credential_index(session, election)
     if session.in_transaction():
         await session.commit()
+    assert election.public_key is not None
     try:
-        tracker = await asyncio.to_thread(verify_ballot, crypto, ballot)
-    except InvalidBallot as exc:
-        raise _refuse(election, _check_number(exc)) from None
-    position = index.get(ballot["credential"])
-    if position is None:
-        raise _refuse(election, 8)
-    entry = await _append(session, election, ballot, tracker, now)
-    receipt = _receipt(settings, election, entry)
-    await _register(session, election, member_id, position)
-    return receipt
+        tracker, sealed = await asyncio.to_thread(_verified, crypto, ballot, index, election.public_key)
+    except BallotRefused as exc:
+        raise _refuse(election, exc.check) from None
+    cast = Cast(election.id, ballot, tracker, member_id, sealed, now)
+    try:
+        if appender is not None:
+            entry = await appender.append(cast)
+        else:
+            await append_batch(session, [cast])
+            await session.refresh(election)  # a retried or failed write rolled back and expired it
+            if isinstance(cast.outcome, BaseException):
+                raise cast.outcome
+            assert cast.outcome is not None
+            entry = cast.outcome
+    except BallotRefused as exc:
+        raise _refuse(election, exc.check) from None
+    return _receipt(settings, election, entry)
 
 
 async def cast_choices(session: AsyncSession, settings: Settings, election: Election, member_id: int,
                        credential_text: str, choices: Sequence[Sequence[int]], now: datetime, *,
-                       limiter: RateLimiter | None = None) -> dict[str, Any]:
+                       limiter: RateLimiter | None = None, appender: BoardAppender | None = None) -> dict[str, Any]:
     """The path without JavaScript: the server derives the key from the typed credential, encrypts, proves and
     signs ``choices`` (per question, the votes per option), casts, and forgets the credential and the choices."""
     if limiter is not None:
@@ -229,4 +187,4 @@ async def cast_choices(session: AsyncSession, settings: Settings, election: Elec
     except InvalidBallot as exc:
         raise ValidationFailed({"choices": _("These choices are not a valid answer: %(reason)s",
                                              reason=str(exc))}) from None
-    return await cast_ballot(session, settings, election, member_id, ballot, now)
+    return await cast_ballot(session, settings, election, member_id, ballot, now, appender=appender)

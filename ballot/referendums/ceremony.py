@@ -7,6 +7,7 @@ ElectionTrustee row); finishing is the board's step (``Action.ELECTION_MANAGE``)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import datetime
@@ -46,10 +47,16 @@ MAX_SEALED_CHARS = 1024
 
 def board_signing_key(settings: Settings, election: Election) -> nacl.signing.SigningKey:
     """The election's bulletin-board key: seed = BLAKE2b-256(uuid, key=secret_key); never stored."""
-    secret = settings.secret_key.encode()
+    return _board_key(settings.secret_key, election.uuid)
+
+
+@functools.lru_cache(maxsize=64)
+def _board_key(secret_key: str, election_uuid: str) -> nacl.signing.SigningKey:
+    """Derived once per process and election (the derivation costs a scalar multiplication per receipt)."""
+    secret = secret_key.encode()
     if len(secret) > 64:  # BLAKE2b keys are at most 64 bytes
         secret = hashlib.blake2b(secret).digest()
-    seed = hashlib.blake2b(election.uuid.encode(), key=secret, digest_size=32, person=b"ballot-board-key").digest()
+    seed = hashlib.blake2b(election_uuid.encode(), key=secret, digest_size=32, person=b"ballot-board-key").digest()
     return nacl.signing.SigningKey(seed)
 
 

@@ -42,8 +42,10 @@ class MailCredentialSink:
     an email address are counted as "letter"; this sink discards their credential (:class:`LetterCredentialSink`
     keeps it in memory for the printed letters)."""
 
-    def __init__(self, session: AsyncSession, settings: Settings, election: Election) -> None:
+    def __init__(self, session: AsyncSession, settings: Settings, election: Election, *,
+                 reissued: bool = False) -> None:
         self.session, self.settings, self.election = session, settings, election
+        self.reissued = reissued  # a re-issue before the opening: the mail says that earlier credentials are void
         self.letters = 0
         self.mails = 0
         self._unit_name: str | None = None
@@ -61,7 +63,8 @@ class MailCredentialSink:
             unit = await self.session.get(Unit, self.election.unit_id)
             self._unit_name = unit.name if unit else ""
         with use_locale(await self._locale(member)):
-            subject, body = credential_mail(self.settings, self.election, self._unit_name, member, credential_text)
+            subject, body = credential_mail(self.settings, self.election, self._unit_name, member, credential_text,
+                                            reissued=self.reissued)
         await send_mail(self.session, self.settings, member.email, subject, body)
         self.mails += 1
         return EMAIL
@@ -86,8 +89,9 @@ class LetterCredentialSink(MailCredentialSink):
     credential in memory so that :meth:`letters_pdf` can print one letter each. Nothing of it is stored: the PDF
     is handed to the election committee once, to be printed and posted."""
 
-    def __init__(self, session: AsyncSession, settings: Settings, election: Election) -> None:
-        super().__init__(session, settings, election)
+    def __init__(self, session: AsyncSession, settings: Settings, election: Election, *,
+                 reissued: bool = False) -> None:
+        super().__init__(session, settings, election, reissued=reissued)
         self._letters: list[Letter] = []
 
     async def letter(self, member: Member, credential_text: str) -> None:
@@ -113,21 +117,25 @@ class LetterCredentialSink(MailCredentialSink):
                 "title": self.election.title_de if get_locale() == "de" else self.election.title_en,
                 "letters": [{"letter": letter, "groups": credential_groups(letter.credential)}
                             for letter in letters],
-                "base_url": self.settings.base_url,
+                "base_url": self.settings.base_url, "reissued": self.reissued,
             }
             return render_pdf(self.settings, "referendums/pdf/letters.html", context)
 
 
 def credential_mail(settings: Settings, election: Election, unit_name: str, member: Member,
-                    credential_text: str) -> tuple[str, str]:
-    """Subject and body of the credential mail, in the current locale."""
+                    credential_text: str, *, reissued: bool = False) -> tuple[str, str]:
+    """Subject and body of the credential mail, in the current locale (``reissued``: says that every earlier
+    credential of this ballot is void)."""
     title = election.title_de if get_locale() == "de" else election.title_en
     opens = election.opens_at.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
     closes = election.closes_at.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
-    subject = _("Your voting credential: %(title)s", title=title)
+    subject = (_("Your new voting credential: %(title)s", title=title) if reissued
+               else _("Your voting credential: %(title)s", title=title))
     lines = [
         _("Hello %(name)s,", name=member.full_name),
         "",
+        *([_("The election committee has issued new voting credentials for this ballot before its opening. The "
+             "credential you received earlier is void: use only the one in this mail."), ""] if reissued else []),
         _("%(unit)s holds a binding secret ballot: “%(title)s”. Voting is open from %(opens)s to %(closes)s.",
           unit=unit_name, title=title, opens=opens, closes=closes),
         "",

@@ -42,10 +42,12 @@ def _text(de: str, en: str) -> dict[str, str]:
     return {"de": de, "en": en}
 
 
-def yes_no_question(qid: str, kind: str, de: str, en: str) -> dict[str, Any]:
-    """A motion (``referendum``) or one candidate (``yes_no_abstain``), evaluated under the referendum process."""
-    return {"id": qid, "kind": kind, "text": _text(de, en), "min": 0, "max": 1, "process": "referendum",
-            "subject": None, "seats": None,
+def yes_no_question(qid: str, kind: str, de: str, en: str, seats: int | None = None) -> dict[str, Any]:
+    """A motion (``referendum`` process) or, given ``seats``, one candidate of a per-candidate election
+    (``yes_no_abstain`` under the ``election`` process with the election's seats)."""
+    process = "referendum" if seats is None else "election"
+    return {"id": qid, "kind": kind, "text": _text(de, en), "min": 0, "max": 1, "process": process,
+            "subject": None, "seats": seats,
             "options": [{"id": o, "label": _text(*_LABELS[o]), "max": 1} for o in ("yes", "no", "abstain")]}
 
 
@@ -120,9 +122,12 @@ def _election(form: BallotForm) -> list[dict[str, Any]] | None:
     names = _candidates(form)
     if names is None or method not in METHODS:
         return None
-    if method == "yes_no_abstain":
-        return [yes_no_question(f"c{i}", "yes_no_abstain", name, name) for i, name in enumerate(names, start=1)]
     seats = _whole(values.get("seats", ""), "seats", errors, 1, len(names))
+    if method == "yes_no_abstain":
+        if seats is None:
+            return None
+        return [yes_no_question(f"c{i}", "yes_no_abstain", name, name, seats)
+                for i, name in enumerate(names, start=1)]
     text = _text(values.get("title_de") or "Wahl", values.get("title_en") or "Election")
     per, total = 1, 1
     if method == "approval":
@@ -151,7 +156,7 @@ def read_ballot_form(raw: Any) -> BallotForm:
     def one(name: str, limit: int = 400) -> str:
         return str(raw.get(name, "")).strip()[:limit]
 
-    names = ("kind", "title_de", "title_en", "method", "seats", "votes", "per_candidate", "threshold",
+    names = ("kind", "title_de", "title_en", "method", "seats", "votes", "per_candidate", "threshold", "channels",
              *DATE_FIELDS)
     values = {name: one(name) for name in names}
     values["description"] = str(raw.get("description", "")).strip()[:25_000]
@@ -187,7 +192,7 @@ def read_ballot_form(raw: Any) -> BallotForm:
         "description": values["description"], "questions": questions or [],
         "announcement_at": moments["announcement_at"], "opens_at": moments["opens_at"],
         "closes_at": moments["closes_at"], "trustee_account_ids": trustee_ids,
-        "threshold": threshold,
+        "threshold": threshold, "postal": {"online": False, "postal": True}.get(values["channels"]),
     }
     return form
 

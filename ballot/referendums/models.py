@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,6 +72,7 @@ class Election(Base):
     statute_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("statute_snapshots.id", ondelete="RESTRICT"))
     statute_sha256: Mapped[str | None] = mapped_column(String(64))
     revoting: Mapped[bool] = mapped_column(Boolean, default=True)
+    postal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # Briefwahl offered
     # Fixed when the ceremony ends and the electorate is frozen (state ready):
     public_key: Mapped[str | None] = mapped_column(String(64))
     eligible_count: Mapped[int | None] = mapped_column(Integer)
@@ -86,6 +88,8 @@ class Election(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     tallied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The announcement (Bekanntmachung): when it was made; each electorate entry records how it went out.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ElectionTrustee(Base):
@@ -131,6 +135,8 @@ class ElectorateEntry(Base):
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True)
     delivery: Mapped[str | None] = mapped_column(String(8))
+    # How the announcement went out: None (not yet), "pending" (claimed for sending), "email", "letter".
+    announcement: Mapped[str | None] = mapped_column(String(8))
 
 
 class PublicCredential(Base):

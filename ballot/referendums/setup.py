@@ -32,11 +32,11 @@ from ballot.referendums.common import (
     unit_of,
 )
 from ballot.referendums.models import Election, ElectionKind, ElectionState, ElectionTrustee
-from ballot.referendums.statute_checks import ballot_refusals, schedule_errors
+from ballot.referendums.statute_checks import ballot_refusals, postal_by_default, postal_errors, schedule_errors
 from ballot.statutes.services import effective_rules, freeze, snapshot_rules
 from ballot.units.models import Unit
 from ballot_crypto import canonical
-from ballot_crypto.manifest import Manifest, ManifestError, Question
+from ballot_crypto.manifest import Manifest, ManifestError, Question, check_candidates
 from ballot_crypto.statutes import StatuteError
 
 MAX_TITLE = 300
@@ -65,6 +65,7 @@ def _questions(kind: ElectionKind | None, questions: Any, errors: dict[str, str]
                                         number=i + 1, kind=kind.value, kinds=", ".join(QUESTION_KINDS[kind]))
                 return []
             parsed.append(question.to_json())
+        check_candidates([Question.from_json(q) for q in parsed])
     except ManifestError as exc:
         errors["questions"] = str(exc)
         return []
@@ -116,13 +117,15 @@ async def create_election(
     trustee_account_ids: Sequence[int],
     threshold: int,
     now: datetime | None = None,
+    postal: bool | None = None,
 ) -> Election:
     """A new election in state draft. ``questions`` are manifest questions (docs/election-record.md 3.3).
 
     Raises ValidationFailed with one message per field (``unit``, ``title_de``, ``title_en``, ``kind``,
     ``description``, ``questions``, ``announcement_at``, ``opens_at``, ``closes_at``, ``trustee_account_ids``,
-    ``threshold``); the schedule is checked against the unit's effective statute rules. ``now`` defaults to the
-    current time (tests pass it)."""
+    ``threshold``, ``postal``); the schedule is checked against the unit's effective statute rules. ``now``
+    defaults to the current time (tests pass it). ``postal``: offer postal voting (Briefwahl) beside online voting;
+    None: exactly when the statute requires a channel besides online voting and lists postal."""
     principal = authorize(principal, Action.ELECTION_MANAGE, unit)
     now = now or utcnow()
     errors: dict[str, str] = {}
@@ -150,6 +153,10 @@ async def create_election(
         except StatuteError as exc:
             raise Conflict(_("The unit's statute cannot be resolved: %(problem)s", problem=str(exc))) from None
         errors.update(schedule_errors(rules, processes_of(parsed), announcement_at, opens_at, closes_at))
+        if postal is None:
+            postal = postal_by_default(rules, processes_of(parsed))
+        if problems := postal_errors(rules, processes_of(parsed), postal):
+            errors["postal"] = " ".join(problems)
     ids = list(trustee_account_ids or [])
     if not ids or len(ids) > MAX_TRUSTEES or len(set(ids)) != len(ids):
         errors["trustee_account_ids"] = _("Choose between 1 and %(number)s different trustees.", number=MAX_TRUSTEES)
@@ -164,7 +171,7 @@ async def create_election(
         title_de=titles["title_de"], title_en=titles["title_en"], description=description, questions=parsed,
         announcement_at=announcement_at.replace(microsecond=0), opens_at=opens_at.replace(microsecond=0),
         closes_at=closes_at.replace(microsecond=0), trustee_count=len(ids), threshold=threshold,
-        created_by_id=principal.account_id, created_at=now,
+        created_by_id=principal.account_id, created_at=now, postal=bool(postal),
     )
     session.add(election)
     await session.flush()
@@ -173,7 +180,7 @@ async def create_election(
     await session.flush()
     record_event(session, "referendums:election:create", account_id=principal.account_id, unit_id=unit.id,
                  election=election.uuid, kind=election.kind.value, questions=len(parsed),
-                 trustees=len(ids), threshold=threshold)
+                 trustees=len(ids), threshold=threshold, postal=election.postal)
     return election
 
 
@@ -198,7 +205,7 @@ async def lock_election(session: AsyncSession, principal: Principal | None, elec
         errors["trustee_account_ids"] = _("Every trustee must belong to the unit's election committee.")
     if errors:
         raise ValidationFailed(errors)
-    refusals = ballot_refusals(rules, processes, election.threshold)
+    refusals = ballot_refusals(rules, processes, election.threshold, election.postal)
     if refusals:
         raise Conflict(" ".join(refusals))
     revoting = all(rules.process(p).ballot.revoting for p in processes)

@@ -4,6 +4,8 @@ Creates a clearly named root unit ("Simulation <date>") with N members, a board 
 and drives the same services the web app uses: create, lock, the trustees' ceremony (``ballot_crypto.trustee``),
 finish (credentials into memory), open, casts (random choices, some revotes), close, decryption shares, finalize.
 Time is injected (``now``), so nothing waits. Writes the verified record and ``truth.json`` (the plain counts).
+With ``postal`` > 0 the unit's statute offers postal voting: that many members vote by post instead (the committee
+enters their certificates while the ballot is open and their paper ballots after the close).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballot.accounts.models import Account
@@ -34,14 +37,16 @@ from ballot.referendums.casting import cast_ballot, close_election, open_electio
 from ballot.referendums.credentials import election_salt
 from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionKind
+from ballot.referendums.postal import enter_certificates, enter_paper
 from ballot.referendums.simvoters import encrypt_all, plan
 from ballot.referendums.tally import finalize, submit_decryption
 from ballot.settings import Settings
+from ballot.statutes.services import store_version
 from ballot.units.models import Unit, UnitKind
 from ballot.units.services import create_unit
 from ballot_crypto import canonical, trustee
 from ballot_crypto.group import deterministic_rng
-from ballot_crypto.sample import yes_no_abstain
+from ballot_crypto.sample import random_choices, yes_no_abstain
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,15 @@ class Options:
     seed: int | None = None
     questions: int = 2
     processes: int | None = None
+    postal: int = 0
+
+
+POSTAL_STATUTE = """[statute]
+name = "Simulation with postal voting"
+
+[referendum.ballot]
+channels = ["online", "postal"]
+"""
 
 
 def stderr_progress(message: str) -> None:
@@ -102,6 +116,25 @@ async def _ceremony(session: AsyncSession, settings: Settings, election: Electio
     return secrets
 
 
+async def _paper_ballots(session: AsyncSession, committee: Principal, election: Election, count: int,
+                         truth: dict[str, Any], rnd: random.Random, now: datetime) -> dict[str, Any]:
+    """Enter ``count`` random paper ballots; the truth with their counts added."""
+    manifest = crypto_election(election).manifest
+    for _ in range(count):
+        choices = random_choices(manifest, rnd)
+        answers = []
+        for question, votes in zip(manifest.questions, choices, strict=True):
+            answers.append({"question": question.id, "mark": "valid" if any(votes) else "blank",
+                            "votes": {o.id: v for o, v in zip(question.options, votes, strict=True)}})
+            entry = next(q for q in truth["questions"] if q["question"] == question.id)
+            for option, value in zip(question.options, votes, strict=True):
+                entry["counts"][option.id] += value
+            entry["blank"] += 0 if any(votes) else 1
+        await enter_paper(session, committee, election, answers, now)
+    await session.commit()
+    return {**truth, "cast": truth["cast"] + count, "ballots": truth["ballots"] + count, "postal": count}
+
+
 def _write(out: Path, record_zip: bytes, truth: dict[str, Any]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(record_zip)
@@ -121,13 +154,16 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
         unit, board, trustees, member_ids = await _people(session, opts, now.strftime("%Y-%m-%d %H:%M:%S"),
                                                           now.date())
         progress(f"unit {unit.name!r}: {len(member_ids)} members, {len(trustees)} trustees")
+        if opts.postal:
+            await store_version(session, unit, POSTAL_STATUTE)
         opens_at, closes_at = now + timedelta(days=2), now + timedelta(days=16)
         questions = [yes_no_abstain(f"q{i}").to_json() for i in range(1, opts.questions + 1)]
         election = await setup.create_election(
             session, board, unit, kind=ElectionKind.REFERENDUM, title_de=f"Simulation {now:%Y-%m-%d}",
             title_en=f"Simulation {now:%Y-%m-%d}", description="Simulated referendum.", questions=questions,
             announcement_at=now + timedelta(hours=1), opens_at=opens_at, closes_at=closes_at,
-            trustee_account_ids=[t.account_id for t in trustees], threshold=opts.threshold, now=now)
+            trustee_account_ids=[t.account_id for t in trustees], threshold=opts.threshold, now=now,
+            postal=opts.postal > 0)
         await setup.lock_election(session, board, election, now)
         secrets = await _ceremony(session, settings, election, board, trustees, opts, seed, now, sink)
         await session.commit()
@@ -136,7 +172,12 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
                  f"({times['setup']:.1f} s)")
         await open_election(session, board, election, opens_at)
         crypto = crypto_election(election)
-        casts, truth = plan(crypto.manifest, member_ids, opts.revote_share, rnd)
+        postal_ids, online_ids = member_ids[:opts.postal], member_ids[opts.postal:]
+        casts, truth = plan(crypto.manifest, online_ids, opts.revote_share, rnd)
+        if postal_ids:
+            numbers = [str(await session.scalar(select(Member.number).where(Member.id == m))) for m in postal_ids]
+            await enter_certificates(session, trustees[0], election, numbers, opens_at + timedelta(seconds=1))
+            await session.commit()
         jobs = [(sink.credentials[m], choices, seed + b"/cast/" + i.to_bytes(8, "big"))
                 for i, (m, choices) in enumerate(casts)]
         step, cast_start = max(1, len(jobs) // 10), time.monotonic()
@@ -147,6 +188,8 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
         times["cast"] = time.monotonic() - cast_start
         tally_start = time.monotonic()
         outcome = await close_election(session, board, election, closes_at)
+        if postal_ids:
+            truth = await _paper_ballots(session, trustees[0], election, len(postal_ids), truth, rnd, closes_at)
         aggregates = canonical.loads(outcome.aggregates_json)
         election_doc = canonical.loads(str(election.election_json))
         deciders = sorted(rnd.sample(range(1, opts.trustees + 1), opts.threshold))

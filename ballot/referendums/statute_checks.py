@@ -33,9 +33,38 @@ def schedule_errors(rules: Rules, processes: Sequence[str], announcement_at: dat
     return errors
 
 
-def ballot_refusals(rules: Rules, processes: Sequence[str], threshold: int) -> list[str]:
-    """Why the statute forbids this ballot online (empty when it allows it)."""
+def postal_errors(rules: Rules, processes: Sequence[str], postal: bool) -> list[str]:
+    """Why the statute forbids offering postal voting (Briefwahl) beside online voting here, or requires it."""
     problems = []
+    for process in processes:
+        ballot = rules.process(process).ballot
+        where = f" ({ballot.paragraph})" if ballot.paragraph else ""
+        if postal and "postal" not in ballot.channels:
+            problems.append(_("The statute does not allow postal voting in a %(process)s%(where)s.",
+                              process=process, where=where))
+        elif postal and ballot.postal_precedence == "postal":
+            problems.append(_("The statute lets a postal vote replace an online vote%(where)s. That needs the "
+                              "trustees to open sealed references, which this platform does not offer yet; "
+                              "postal voting cannot be offered under this rule.", where=where))
+        elif not postal and ballot.offline_required and "postal" in ballot.channels:
+            problems.append(_("The statute requires a channel besides online voting%(where)s: offer postal "
+                              "voting.", where=where))
+    if postal and len({rules.process(p).ballot.postal_precedence for p in processes}) > 1:
+        problems.append(_("The questions of this ballot fall under statute rules with different precedences "
+                          "between online and postal votes; put them to separate ballots."))
+    return problems
+
+
+def postal_by_default(rules: Rules, processes: Sequence[str]) -> bool:
+    """Whether the statute requires a channel besides online voting that postal voting provides."""
+    return any(rules.process(p).ballot.offline_required and "postal" in rules.process(p).ballot.channels
+               for p in processes)
+
+
+def ballot_refusals(rules: Rules, processes: Sequence[str], threshold: int, postal: bool = False) -> list[str]:
+    """Why the statute forbids this ballot online (and, with ``postal``, by post besides); empty when it allows
+    it."""
+    problems = postal_errors(rules, processes, postal)
     for process in processes:
         ballot = rules.process(process).ballot
         where = f" ({ballot.paragraph})" if ballot.paragraph else ""
@@ -43,8 +72,9 @@ def ballot_refusals(rules: Rules, processes: Sequence[str], threshold: int) -> l
             problems.append(_("The statute does not allow online voting in a %(process)s%(where)s.",
                               process=process, where=where))
             continue
-        channels = [c for c in ballot.channels if c in ("online", "postal")]
-        if check_ballot(rules, process, True, ballot.revoting, channels).outcome != "valid":
+        channels = ["online", "postal"] if postal else ["online"]
+        if check_ballot(rules, process, True, ballot.revoting, channels).outcome != "valid" and not (
+                not postal and ballot.offline_required and "postal" in ballot.channels):
             problems.append(_("The statute requires a channel besides online voting that is not offered "
                               "here%(where)s.", where=where))
         if ballot.secret and threshold < 2:

@@ -3,7 +3,8 @@
 Each trustee uploads its entry of decryption.json for the stored aggregates; every share's DLEQ proof is checked
 against the trustee's verification key on upload. With at least t valid uploads, :func:`finalize` combines them,
 evaluates the frozen statute, writes the election record (a ZIP), runs the independent verifier (ballot_audit) on
-it and publishes only a record that passes every check.
+it and publishes only a record that passes every check. With postal voting, the result is the decrypted online
+result plus the committee's paper-ballot totals (postal.py), recorded in postal.json.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ballot.referendums.models import (
     ElectionTrustee,
     PublicCredential,
 )
+from ballot.referendums.postal import postal_document, postal_rules
 from ballot.settings import Settings
 from ballot_audit.verify import verify
 from ballot_crypto import canonical, record, schema
@@ -42,6 +44,7 @@ from ballot_crypto.board import HEAD_DOMAIN
 from ballot_crypto.errors import CryptoError
 from ballot_crypto.evaluation import evaluation_json
 from ballot_crypto.group import Point
+from ballot_crypto.postal import combined_result, statute_precedence
 from ballot_crypto.proofs import DleqProof
 from ballot_crypto.tally import Aggregates, combine
 from ballot_crypto.threshold import DecryptionShare, verify_decryption_share
@@ -118,7 +121,9 @@ async def _record_content(session: AsyncSession, settings: Settings, election: E
     rules, statute = await frozen_rules(session, election)
     aggregates = Aggregates.from_json(json.loads(outcome.aggregates_json))
     keys = {t.index: Point.from_hex(str(t.verification_key)) for t in trustees}
-    result = combine(crypto.manifest, crypto.fingerprint, aggregates, entries, keys, election.threshold)
+    online = combine(crypto.manifest, crypto.fingerprint, aggregates, entries, keys, election.threshold)
+    postal = await postal_document(session, election, crypto.manifest, statute_precedence(statute, crypto.manifest))
+    result = combined_result(online, postal)
     board_rows = await board_entries(session, election)
     credentials = list((await session.scalars(select(PublicCredential.credential).where(
         PublicCredential.election_id == election.id))).all())
@@ -131,7 +136,8 @@ async def _record_content(session: AsyncSession, settings: Settings, election: E
         entries=[entry_json(row) for row in board_rows],
         board={"count": head["count"], "head": head["head"], "signature": signature.hex()},
         aggregates=aggregates.to_json(), decryption={"trustees": entries}, result=result,
-        evaluation=evaluation_json(crypto.manifest, rules, len(credentials), len(board_rows), result))
+        evaluation=evaluation_json(crypto.manifest, rules, len(credentials), len(board_rows) + postal["ballots"],
+                                   result), postal=postal)
 
 
 def write_and_verify(content: record.RecordContent, processes: int | None = 1) -> tuple[str, bytes, list[int]]:
@@ -151,6 +157,9 @@ async def finalize(session: AsyncSession, settings: Settings, election: Election
     Flushes; the caller commits."""
     if election.state != ElectionState.CLOSED:
         raise Conflict(_("Only a closed ballot can be tallied."))
+    if election.postal and now < (await postal_rules(session, election)).grace_end:
+        raise Conflict(_("Postal votes may still arrive until the end of the statute's grace period; the result "
+                         "is computed after it, once the paper ballots are entered."))
     outcome = await outcome_of(session, election)
     uploads = list((await session.scalars(select(DecryptionUpload).where(
         DecryptionUpload.election_id == election.id).order_by(DecryptionUpload.trustee_index))).all())

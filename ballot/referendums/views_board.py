@@ -30,7 +30,9 @@ from ballot.exceptions import BallotError, NotFound, ValidationFailed
 from ballot.i18n import get_locale, lazy_gettext
 from ballot.i18n import gettext as _
 from ballot.referendums.acts import close_election, open_election
+from ballot.referendums.announce_panel import PANEL_NOTICES, panel_context
 from ballot.referendums.box import outcome_of
+from ballot.referendums.candidate_results import candidate_section, is_candidate
 from ballot.referendums.ceremony import finish_ceremony
 from ballot.referendums.common import LOCAL_ZONE, ORDER, frozen_rules, local_date, processes_of
 from ballot.referendums.credentials import LetterCredentialSink
@@ -42,6 +44,7 @@ from ballot.referendums.forms_board import (
     local_input,
     read_ballot_form,
 )
+from ballot.referendums.minutes_closing import closing_facts
 from ballot.referendums.models import (
     DecryptionUpload,
     Election,
@@ -53,6 +56,7 @@ from ballot.referendums.models import (
 from ballot.referendums.pdfs import render_pdf
 from ballot.referendums.queries import elections_of_unit, get_election
 from ballot.referendums.setup import create_election, lock_election
+from ballot.referendums.statute_checks import postal_by_default
 from ballot.referendums.tally import finalize
 from ballot.statutes.forms import PlanInput
 from ballot.statutes.labels import show_check, value_label
@@ -210,6 +214,10 @@ async def _new_context(session: AsyncSession, principal: Principal, unit: Unit, 
                        opens_at: datetime | None) -> dict[str, Any]:
     committee = await _committee(session, unit)
     rules = await _rules(session, unit)
+    if form.values.get("channels") not in ("online", "postal"):
+        processes = processes_of(form.args.get("questions") or []) or [
+            "election" if form.kind == "election" else "referendum"]
+        form.values["channels"] = "postal" if rules is not None and postal_by_default(rules, processes) else "online"
     return {
         "unit": unit, "principal": principal, "form": form, "errors": form.errors, "committee": committee,
         "chosen": set(form.trustees), "method_labels": METHOD_LABELS,
@@ -292,6 +300,7 @@ async def _detail_context(session: AsyncSession, principal: Principal, election:
         can_manage=can_manage, snapshot=snapshot, trustees=trustees, shares=shares, eligible=eligible,
         act=act if can_manage else None,
         public=election.state in (ElectionState.OPEN, ElectionState.CLOSED, ElectionState.TALLIED),
+        announcement=await panel_context(session, election, can_manage, utcnow()),
     )
     return context
 
@@ -303,7 +312,7 @@ async def ballot_detail(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]
     principal = require_login(principal)
     election, unit = await get_election(db, principal, uuid)
     context = await _detail_context(db, principal, election, unit)
-    context["notice"] = str(ACTS[done].done) if done in ACTS else ""
+    context["notice"] = str(ACTS[done].done) if done in ACTS else str(PANEL_NOTICES.get(done, ""))
     return _page("referendums/detail.html", context)
 
 
@@ -390,8 +399,15 @@ async def act_perform(db: DB, settings: AppSettings, principal: CurrentPrincipal
 def _result_questions(election: Election, result: dict[str, Any], evaluation: dict[str, Any]) -> list[dict[str, Any]]:
     counted = int(result.get("ballots", 0))
     shown = []
+    candidates = candidate_section(election.questions, result["questions"], evaluation["questions"], counted,
+                                   localized)
     for question, entry, evaluated in zip(election.questions, result["questions"], evaluation["questions"],
                                           strict=True):
+        if is_candidate(question):  # the candidates of a per-candidate election: one section, where the first is
+            if candidates is not None:
+                shown.append(candidates)
+                candidates = None
+            continue
         counts = entry["counts"]
         options = [{"label": localized(o["label"]), "count": counts.get(o["id"], 0),
                     "share": (counts.get(o["id"], 0) / counted) if counted else 0.0} for o in question["options"]]
@@ -470,11 +486,24 @@ async def minutes_opening(db: DB, settings: AppSettings, principal: CurrentPrinc
         .where(ElectionTrustee.election_id == election.id).order_by(ElectionTrustee.index))).all()
     context.update(
         opened_by=await _opened_by(db, election), trustees=list(trustees), now=utcnow(),
+        credentials_sha256=json.loads(election.election_json or "{}").get("credentials", ""),
         questions=[{"text": localized(q["text"]), "options": [localized(o["label"]) for o in q["options"]]}
                    for q in election.questions],
     )
     data = render_pdf(settings, "referendums/pdf/opening.html", context)
     return _pdf(data, f"opening-minutes-{election.uuid}.pdf", attachment=False)
+
+
+@get("/ballots/{uuid:str}/minutes/closing.pdf", name="ballot-minutes-closing")
+async def minutes_closing(db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                          uuid: FromPath[str]) -> Response[bytes]:
+    """The minutes of the closing act (PDF), for everyone who sees the ballot, once it is closed."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, uuid)
+    context = _common(election, unit, principal)
+    context.update(await closing_facts(db, election), now=utcnow())
+    data = render_pdf(settings, "referendums/pdf/closing.html", context)
+    return _pdf(data, f"closing-minutes-{election.uuid}.pdf", attachment=False)
 
 
 @get("/ballots/{uuid:str}/protocol.pdf", name="ballot-protocol")
@@ -502,5 +531,5 @@ async def ballot_record(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]
 
 routes: list[ControllerRouterHandler] = [
     ballot_list, ballot_new, ballot_create, ballot_detail, act_confirm, act_perform, ballot_result, ballot_record,
-    minutes_opening, result_protocol,
+    minutes_opening, minutes_closing, result_protocol,
 ]

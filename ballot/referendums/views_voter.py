@@ -20,6 +20,7 @@ from sqlalchemy import select
 from ballot.db import utcnow
 from ballot.exceptions import BallotError, NotAuthenticated, NotFound, ValidationFailed
 from ballot.i18n import gettext as _
+from ballot.referendums.appender import appender_of
 from ballot.referendums.booth import (
     TRACKER_RE,
     FormValues,
@@ -116,7 +117,7 @@ async def vote_form(request: Request[Any, Any, Any], db: DB, settings: AppSettin
                                  "hidden": hidden_fields(questions, choices), "credential": credential})
     try:
         receipt = await cast_choices(db, settings, election, principal.member_id or 0, credential, choices, now,
-                                     limiter=cast_limiter(request.app.state))
+                                     limiter=cast_limiter(request.app.state), appender=appender_of(request.app.state))
     except (ValidationFailed, BallotRefused) as exc:
         if isinstance(exc, ValidationFailed):
             errors = {k: str(v) for k, v in exc.errors.items()}
@@ -158,9 +159,6 @@ async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettin
             raise NotAuthenticated(_("Please log in first."))
         election, _unit = await get_election(db, principal, election_uuid)
         now = utcnow()
-        status = await standing(db, principal, election, now)
-        if not status.may_vote:
-            return _problem(status.status, status.reason)
         try:
             ballot = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
@@ -169,7 +167,7 @@ async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettin
             return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7),
                             check=7)
         receipt = await cast_ballot(db, settings, election, principal.member_id or 0, ballot, now,
-                                    limiter=cast_limiter(request.app.state))
+                                    limiter=cast_limiter(request.app.state), appender=appender_of(request.app.state))
     except BallotRefused as exc:
         return _problem(exc.status_code, exc.message, check=exc.check)
     except BallotError as exc:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
@@ -19,9 +23,13 @@ from sqlalchemy.pool import NullPool
 from ballot.accounts import views as account_views
 from ballot.dashboard import views as dashboard_views
 from ballot.db import create_engine, create_session_factory
+from ballot.discussions import views as discussion_views
+from ballot.discussions import views_moderation as discussion_moderation_views
+from ballot.discussions import views_search as discussion_search_views
 from ballot.members import api as member_api
 from ballot.members import views as member_views
-from ballot.referendums import views_board, views_trustee, views_voter
+from ballot.referendums import announce_views, postal_views, views_board, views_trustee, views_voter
+from ballot.referendums.announce_runner import run_periodically
 from ballot.settings import Settings, get_settings
 from ballot.statutes import views as statute_views
 from ballot.units import api as unit_api
@@ -40,7 +48,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the ASGI application for ``settings`` (default: read from the environment)."""
     settings = settings or get_settings()
     # Test clients run the app on an event loop of their own; pooled asyncpg connections are bound to one loop.
-    pooling = {"poolclass": NullPool} if settings.environment == "test" else {"pool_pre_ping": True}
+    # A local SQLite file has no connection to lose, so only PostgreSQL pays a ping per checkout.
+    pooling: dict[str, Any] = {"poolclass": NullPool} if settings.environment == "test" else (
+        {} if settings.database_url.startswith("sqlite") else {"pool_pre_ping": True})
     engine = create_engine(settings.database_url, settings.database_schema, **pooling)
     factory = create_session_factory(engine)
     state = State({"settings": settings, "engine": engine, "db_factory": factory})
@@ -56,6 +66,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def dispose_engine() -> None:
         await engine.dispose()
 
+    @asynccontextmanager
+    async def due_jobs(_app: Litestar) -> AsyncIterator[None]:
+        """The periodic due-job task (announcements), when ``BALLOT_DUE_JOBS_SECONDS`` enables it."""
+        if settings.due_jobs_seconds <= 0:
+            yield
+            return
+        task = asyncio.create_task(run_periodically(factory, settings, settings.due_jobs_seconds))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
     return Litestar(
         route_handlers=[
             static,
@@ -67,8 +91,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *unit_views.routes,
             *member_views.routes,
             *statute_views.routes,
+            *discussion_views.routes,
+            *discussion_moderation_views.routes,
+            *discussion_search_views.routes,
             *views_board.routes,
+            *announce_views.routes,
             *views_trustee.routes,
+            *postal_views.routes,
             *views_voter.routes,
         ],
         state=state,
@@ -97,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         on_shutdown=[dispose_engine],
+        lifespan=[due_jobs],
         debug=False,
         logging_config=None,
     )

@@ -11,9 +11,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ballot.accounts.models import ApiToken, AuthSession
+from ballot.accounts.models import Account, ApiToken, AuthSession
 from ballot.accounts.tokens import hash_token
-from ballot.authz.loader import load_principal
+from ballot.authz.loader import account_query, load_principal, principal_of
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.i18n import DEFAULT_LOCALE, normalize_locale, set_locale
@@ -24,15 +24,21 @@ _TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 async def principal_from_session_cookie(session: AsyncSession, token: str) -> Principal | None:
-    """The principal of a valid, unexpired session token."""
+    """The principal of a valid, unexpired session token (the session and its account in one query)."""
     now = utcnow()
-    auth = await session.scalar(select(AuthSession).where(AuthSession.token_hash == hash_token(token)))
-    if auth is None or auth.expires_at <= now:
+    row = (await session.execute(account_query().add_columns(AuthSession.id, AuthSession.expires_at,
+                                                              AuthSession.last_seen_at)
+                                 .join(AuthSession, AuthSession.account_id == Account.id)
+                                 .where(AuthSession.token_hash == hash_token(token)))).first()
+    if row is None:
         return None
-    if now - auth.last_seen_at > _TOUCH_INTERVAL:
-        await session.execute(update(AuthSession).where(AuthSession.id == auth.id).values(last_seen_at=now))
+    account, home_path, session_id, expires_at, last_seen_at = row
+    if expires_at <= now:
+        return None
+    if now - last_seen_at > _TOUCH_INTERVAL:
+        await session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
         await session.commit()
-    return await load_principal(session, auth.account_id)
+    return await principal_of(session, account, home_path)
 
 
 async def principal_from_api_token(session: AsyncSession, token: str) -> Principal | None:

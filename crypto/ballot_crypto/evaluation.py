@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ballot_crypto.manifest import Manifest, Question
-from ballot_crypto.statutes import Counts, Decision, Rules, Statute, evaluate, evaluate_election, load, resolve
+from ballot_crypto.statutes import (
+    Counts,
+    Decision,
+    Rules,
+    Statute,
+    evaluate,
+    evaluate_candidates,
+    evaluate_election,
+    load,
+    resolve,
+)
 
 EVALUATION_FORMAT = "ballot-evaluation/2"
 
@@ -78,7 +88,10 @@ def decide(rules: Rules, question: Question, eligible: int, counted: int, counts
     Yes/no questions (``referendum``, ``yes_no_abstain``): ``evaluate`` under the question's process with
     ``Counts(yes, no, abstain, invalid=blank)``. Elections: ``evaluate_election`` on the rules with the
     question's seats, one candidate per option, ``abstain=0``, ``invalid=blank``, ``ballots=counted``.
+    A candidate question of a per-candidate election is decided with its election (:func:`decide_candidates`).
     """
+    if question.is_candidate:
+        raise ValueError(f"question {question.id} is one candidate of an election: use decide_candidates")
     if question.process == "election":
         assert question.seats is not None
         votes = {option.id: counts[option.id] for option in question.options}
@@ -89,12 +102,31 @@ def decide(rules: Rules, question: Question, eligible: int, counted: int, counts
                     subject=question.subject)
 
 
+def decide_candidates(rules: Rules, candidates: Sequence[Question], eligible: int, counted: int,
+                      entries: Mapping[str, Mapping[str, Any]]) -> Decision:
+    """The engine's decision on a per-candidate election (3.13): ``evaluate_candidates`` on the rules with the
+    candidates' seats, one candidate per question id with ``Counts(yes, no, abstain, invalid=blank)``,
+    ``ballots=counted``. ``entries`` maps question ids to their result entries."""
+    assert candidates and candidates[0].seats is not None
+    counts = {q.id: Counts(yes=entries[q.id]["counts"]["yes"], no=entries[q.id]["counts"]["no"],
+                           abstain=entries[q.id]["counts"]["abstain"], invalid=entries[q.id]["blank"])
+              for q in candidates}
+    return evaluate_candidates(with_seats(rules, candidates[0].seats), eligible, counts, ballots=counted)
+
+
 def evaluation_json(manifest: Manifest, rules: Rules, eligible: int, cast: int,
                     result: Mapping[str, Any]) -> dict[str, Any]:
-    """evaluation.json (3.13): the inputs and, per question, the engine's decision."""
+    """evaluation.json (3.13): the inputs and, per question, the engine's decision (each candidate question of a
+    per-candidate election carries the election's decision)."""
     questions: list[dict[str, Any]] = []
     entries: Sequence[Mapping[str, Any]] = result["questions"]
+    group = manifest.candidates
+    by_id = {entry["question"]: entry for entry in entries}
+    joint = decide_candidates(rules, group, eligible, result["ballots"], by_id).to_json() if group else None
     for question, entry in zip(manifest.questions, entries, strict=True):
+        if question.is_candidate:
+            questions.append({**entry, "decision": joint})
+            continue
         decision = decide(rules, question, eligible, result["ballots"], entry["counts"], entry["blank"])
         questions.append({**entry, "decision": decision.to_json()})
     return {"format": EVALUATION_FORMAT, "statute_sha256": manifest.statute_sha256, "eligible": eligible,

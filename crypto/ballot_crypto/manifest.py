@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,10 @@ PROCESSES = ("referendum", "survey", "election")
 """The statute's process kinds a question can run under (docs/statutes.md, ``P``)."""
 YES_NO_KINDS = ("referendum", "yes_no_abstain")
 YES_NO_ABSTAIN = ("yes", "no", "abstain")
+PROCESSES_OF = {"referendum": ("referendum", "survey"), "yes_no_abstain": ("referendum", "survey", "election"),
+                "single": ("election",), "approval": ("election",), "cumulative": ("election",)}
+"""The processes each kind may run under; a ``yes_no_abstain`` question under ``election`` is one candidate of a
+per-candidate election (docs/election-record.md 3.3)."""
 MAX_RANGE = 100
 """Upper bound for every per-option and per-question maximum (range proofs grow linearly with it)."""
 
@@ -72,6 +77,10 @@ def _date(obj: Any, where: str) -> datetime:
     return moment
 
 
+def _candidate(obj: dict[str, Any]) -> bool:
+    return obj["kind"] == "yes_no_abstain" and obj["process"] == "election"
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
@@ -97,6 +106,11 @@ class Question:
     @property
     def blank_allowed(self) -> bool:
         return self.min == 0
+
+    @property
+    def is_candidate(self) -> bool:
+        """One candidate of a per-candidate yes/no/abstain election (kind yes_no_abstain, process election)."""
+        return self.kind == "yes_no_abstain" and self.process == "election"
 
     @property
     def has_blank_ciphertext(self) -> bool:
@@ -140,7 +154,8 @@ class Question:
             max=_int(obj["max"], f"{where}.max", 1, MAX_RANGE),
             process=obj["process"],
             subject=None if obj["subject"] is None else _ident(obj["subject"], f"{where}.subject"),
-            seats=None if obj["seats"] is None else _int(obj["seats"], f"{where}.seats", 1, len(options)),
+            seats=None if obj["seats"] is None else _int(obj["seats"], f"{where}.seats", 1,
+                                                         MAX_RANGE if _candidate(obj) else len(options)),
         )
         question._validate(where)
         return question
@@ -173,13 +188,16 @@ class Question:
         """Which statute process evaluates the question (docs/election-record.md 3.3)."""
         if self.process not in PROCESSES:
             raise ManifestError(f"{where}.process: expected one of {', '.join(PROCESSES)}")
-        if (self.process == "election") == (self.kind in YES_NO_KINDS):
+        if self.process not in PROCESSES_OF[self.kind]:
             raise ManifestError(f"{where}.process: a {self.kind} question runs under "
-                                + ("referendum or survey" if self.kind in YES_NO_KINDS else "election"))
+                                + " or ".join(PROCESSES_OF[self.kind]))
         if self.process == "election":
             if self.subject is not None:
                 raise ManifestError(f"{where}.subject: must be null for an election")
-            if self.seats is None or self.seats > len(self.options):
+            if self.is_candidate:
+                if self.seats is None:
+                    raise ManifestError(f"{where}.seats: a candidate question names the seats of its election")
+            elif self.seats is None or self.seats > len(self.options):
                 raise ManifestError(f"{where}.seats: an election has 1 to {len(self.options)} seats (one per option)")
         elif self.seats is not None:
             raise ManifestError(f"{where}.seats: must be null unless the process is election")
@@ -210,6 +228,11 @@ class Manifest:
     def hash(self) -> bytes:
         """SHA-256 of the canonical encoding (the bytes of manifest.json)."""
         return canonical.hash_json(self.to_json())
+
+    @property
+    def candidates(self) -> tuple[Question, ...]:
+        """The questions of the per-candidate election, in manifest order (empty when there is none)."""
+        return candidate_questions(self.questions)
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
@@ -247,5 +270,26 @@ class Manifest:
         questions = tuple(Question.from_json(q, f"manifest.questions[{i}]") for i, q in enumerate(obj["questions"]))
         if len({q.id for q in questions}) != len(questions):
             raise ManifestError("manifest.questions: question ids must be unique")
+        check_candidates(questions, "manifest.questions")
         return cls(election_id, _text(obj["title"], "manifest.title"), dict(unit), dict(dates),
                    obj["statute_sha256"], obj["revoting"], questions)
+
+
+def candidate_questions(questions: Sequence[Question]) -> tuple[Question, ...]:
+    """The candidate questions (yes_no_abstain under election): together they form one election."""
+    return tuple(q for q in questions if q.is_candidate)
+
+
+def check_candidates(questions: Sequence[Question], where: str = "questions") -> None:
+    """The candidate questions of one ballot form one election: the same seats, at most one per candidate."""
+    group = candidate_questions(questions)
+    if not group:
+        return
+    seats = {q.seats for q in group}
+    if len(seats) != 1:
+        raise ManifestError(f"{where}: the candidates of a per-candidate election must name the same seats "
+                            f"(found {sorted(s or 0 for s in seats)})")
+    count = group[0].seats or 0
+    if count > len(group):
+        raise ManifestError(f"{where}: a per-candidate election of {len(group)} candidates has 1 to {len(group)} "
+                            f"seats, not {count}")

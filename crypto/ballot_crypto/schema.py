@@ -52,6 +52,8 @@ FILES: dict[str, Any] = {
                                                          "blank": Nullable(CIPHERTEXT)}]},
     "decryption.json": {"trustees": [{"index": "int", "questions": [{"question": "str", "choices": [SHARE],
                                                                      "blank": Nullable(SHARE)}]}]},
+    "postal.json": {"format": "str", "offered": "any", "precedence": "str", "voters": "int", "ballots": "int",
+                    "papers": Nullable([["any"]]), "totals": [{**COUNTS, "invalid": "int"}]},
     "result.json": {"ballots": "int", "questions": [COUNTS]},
     "evaluation.json": {"format": "str", "statute_sha256": "hex32", "eligible": "int", "cast": "int",
                         "counted": "int", "questions": [DECIDED]},

@@ -34,8 +34,10 @@ EXPECTED: dict[Action, dict[str, str] | str] = {
     Action.ROLES_GRANT: {"admin": "SB"},
     Action.AUDIT_LOG_VIEW: {"auditor": "SB", "admin": "SB"},
     Action.MODERATE: {"moderator": "SB", "admin": "SB"},
+    Action.CONDUCT_EDIT: {"board": "SB", "moderator": "SB", "admin": "SB"},
     Action.ELECTION_KEYS: {"election_committee": "S"},
     Action.ELECTION_MANAGE: {"board": "SB", "admin": "SB"},
+    Action.POSTAL_ENTER: {"election_committee": "S"},
     Action.STATUTE_VIEW: "everyone",
     Action.STATUTE_EDIT: {"admin": "SB"},
 }

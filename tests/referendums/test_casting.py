@@ -222,7 +222,7 @@ async def test_a_failing_register_write_still_returns_the_receipt(world: World, 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure of the register write")
 
-    monkeypatch.setattr("ballot.referendums.casting.encrypt", broken)  # used only for the register's sealed_ref
+    monkeypatch.setattr("ballot.referendums.appender.VoterRegister", broken)  # the register write fails
     receipt = await cast(world, settings, ready, a, YES)
     assert receipt["position"] == 1
     rows = (await world.db.scalars(select(BoardEntry))).all()

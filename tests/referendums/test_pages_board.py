@@ -191,7 +191,7 @@ async def test_add_motion_and_deadlines_store_nothing(client: Client, world: Wor
 @pytest.mark.parametrize(("method", "extra", "questions"), [
     ("single", {"seats": "1"}, 1),
     ("approval", {"seats": "2", "votes": "2"}, 1),
-    ("yes_no_abstain", {}, 3),
+    ("yes_no_abstain", {"seats": "2"}, 3),
     ("cumulative", {"seats": "2", "votes": "5", "per_candidate": "3"}, 1),
 ])
 async def test_create_an_election(client: Client, world: World, method: str, extra: dict[str, str],

@@ -3,7 +3,7 @@
 Standard library only. Specification: docs/statutes.md. Decision: docs/decisions/0001-statute-engine-in-core-library.md.
 """
 
-from ballot_crypto.statutes.elections import check_list, evaluate_election
+from ballot_crypto.statutes.elections import check_list, evaluate_candidates, evaluate_election
 from ballot_crypto.statutes.initiation import (
     Signature,
     SubUnitRequest,
@@ -45,6 +45,6 @@ __all__ = [
     "PROCESS_KINDS", "Check", "Counts", "Decision", "Duration", "MemberFacts", "Problem", "Rules", "Schedule",
     "Signature", "Source", "Statute", "StatuteError", "SubUnitRequest", "any_route", "check_ballot", "check_list",
     "check_lockout", "check_member", "check_motion", "check_schedule", "evaluate", "evaluate_body",
-    "evaluate_election", "evaluate_petition", "evaluate_sub_units", "load", "merge", "parse", "parse_fraction",
-    "resolve", "rules_from_json", "rules_json", "rules_sha256", "schedule", "text_sha256",
+    "evaluate_candidates", "evaluate_election", "evaluate_petition", "evaluate_sub_units", "load", "merge", "parse",
+    "parse_fraction", "resolve", "rules_from_json", "rules_json", "rules_sha256", "schedule", "text_sha256",
 ]

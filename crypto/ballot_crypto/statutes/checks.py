@@ -45,6 +45,11 @@ def _process(kind: str, process: Process, problems: Problems) -> None:
     if ballot.offline_required and set(ballot.channels) <= {"online"}:
         problems.append((f"{kind}.ballot.offline_required",
                          "inconsistent: a non-online route is required, but channels lists only online"))
+    if ("postal" in ballot.channels and ballot.postal_precedence == "online"
+            and deadlines.grace.amount == 0):
+        problems.append((f"{kind}.ballot.postal_precedence",
+                         "inconsistent: 'online' admits postal voting certificates only after the close, within "
+                         "deadlines.grace, but the grace period is zero"))
     _initiation(f"{kind}.initiation", process, problems)
 
 

@@ -1,4 +1,5 @@
-"""Evaluate an election (candidates, seats, majority or plurality, ties) and check a list against its quota."""
+"""Evaluate an election (candidates, seats, majority or plurality, ties), also one voted on per candidate with
+yes / no / abstain, and check a list against its quota."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from ballot_crypto.statutes.model import Rules
 from ballot_crypto.statutes.trail import Check, Decision
 from ballot_crypto.statutes.values import at_least, needed
-from ballot_crypto.statutes.votes import compare
+from ballot_crypto.statutes.votes import Counts, compare, majority_check, validate_counts
 
 
 def _validate(eligible: int, votes: Mapping[str, int], abstain: int, invalid: int, ballots: int) -> None:
@@ -52,6 +53,53 @@ def evaluate_election(rules: Rules, eligible: int, votes: Mapping[str, int], abs
                            majority.paragraph))
         if ok_approval and ok_majority:
             qualified.append((name, count))
+    return _decide(rules, met, qualified, lot, trail)
+
+
+def evaluate_candidates(rules: Rules, eligible: int, candidates: Mapping[str, Counts], ballots: int,
+                        lot: Sequence[str] | None = None) -> Decision:
+    """Elect up to ``election.seats`` of candidates voted on one by one with yes / no / abstain (docs/statutes.md 5).
+
+    ``candidates`` maps each candidate to the counts of its question (``invalid`` = blank answers); every
+    ballot answers every candidate, so each candidate's ``cast`` equals ``ballots``. A candidate qualifies with at
+    least one yes vote, the approval quorum, and (method ``majority``) the election's majority applied to its own
+    yes/no/abstain counts as in a yes/no vote; the seats go to the qualified with the most yes votes."""
+    proc = rules.election
+    majority, quorum = proc.majority, proc.quorum
+    if not candidates:
+        raise ValueError("an election needs at least one candidate")
+    if ballots < 0 or ballots > eligible:
+        raise ValueError(f"ballots ({ballots}) must lie between 0 and the eligible voters ({eligible})")
+    for name, counts in candidates.items():
+        validate_counts(eligible, counts)
+        if counts.cast != ballots:
+            raise ValueError(f"candidate {name}: yes + no + abstain + invalid ({counts.cast}) differs from the "
+                             f"ballots ({ballots})")
+    trail = [Check("process", {"process": "election", "binding": proc.binding},
+                   "binding" if proc.binding else "advisory", proc.paragraph)]
+    met = at_least(ballots, quorum.participation, eligible)
+    trail.append(Check("quorum.participation", {"participants": ballots, "eligible": eligible,
+                                                "share": quorum.participation,
+                                                "needed": needed(quorum.participation, eligible)},
+                       "met" if met else "missed", quorum.paragraph))
+    qualified = []
+    for name, counts in sorted(candidates.items(), key=lambda item: (-item[1].yes, item[0])):
+        result, check = majority_check(majority, eligible, counts)
+        ok_approval = at_least(counts.yes, quorum.approval, eligible)
+        ok = ok_approval and counts.yes > 0 and (proc.method == "plurality" or result == "adopted")
+        inputs = {"candidate": name, "method": proc.method, **check.inputs, "majority": result,
+                  "approval_needed": needed(quorum.approval, eligible)}
+        trail.append(Check("candidate", inputs, "qualified" if ok else "not qualified", majority.paragraph))
+        if ok:
+            qualified.append((name, counts.yes))
+    return _decide(rules, met, qualified, lot, trail)
+
+
+def _decide(rules: Rules, met: bool, qualified: list[tuple[str, int]], lot: Sequence[str] | None,
+            trail: list[Check]) -> Decision:
+    """The ``seats`` and ``decision`` checks of an election, after its candidate checks."""
+    proc = rules.election
+    majority, quorum = proc.majority, proc.quorum
     elected, seat_result = _fill(proc.seats, qualified, majority.ties, lot)
     trail.append(Check("seats", {"seats": proc.seats, "qualified": [list(q) for q in qualified],
                                  "ties": majority.ties, "lot": list(lot) if lot is not None else None},

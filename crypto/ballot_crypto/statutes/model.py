@@ -18,6 +18,7 @@ Abstentions = Literal["turnout_only", "as_no", "ignored"]
 Ties = Literal["rejected", "runoff", "lot"]
 OnMiss = Literal["invalid", "advisory"]
 Channel = Literal["online", "postal", "assembly"]
+Precedence = Literal["first", "online", "postal"]
 Reference = Literal["stage_start", "submission"]
 Method = Literal["majority", "plurality"]
 ProcessKind = Literal["referendum", "survey", "election"]
@@ -102,12 +103,13 @@ class Lockout:
 
 @dataclass(frozen=True)
 class BallotRules:
-    """``ballot``: secrecy, revoting and channels."""
+    """``ballot``: secrecy, revoting, channels, and which channel counts when a member used both."""
 
     secret: bool = True
     revoting: bool = True
     channels: tuple[Channel, ...] = ("online",)
     offline_required: bool = False
+    postal_precedence: Precedence = "first"
     paragraph: str | None = None
 
 
