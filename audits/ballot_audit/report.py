@@ -27,6 +27,7 @@ CHECKS: dict[int, str] = {
     19: "statute",
     20: "decision",
     21: "postal ballots",
+    22: "openings",
 }
 """The checks of docs/election-record.md section 4, by number; 18 is section 5 (a spoiled ballot's reveal)."""
 RECORD_CHECKS = tuple(n for n in CHECKS if n != 18)

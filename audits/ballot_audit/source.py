@@ -10,7 +10,8 @@ from typing import IO
 
 INDEX = "index.json"
 FILES = ("election.json", "manifest.json", "statute.json", "trustees.json", "credentials.jsonl", "ballots.jsonl",
-         "board.json", "aggregates.json", "decryption.json", "postal.json", "result.json", "evaluation.json")
+         "board.json", "aggregates.json", "decryption.json", "postal.json", "openings.json", "result.json",
+         "evaluation.json")
 MAX_SMALL_FILE = 256 * 1024 * 1024
 """A file other than ballots.jsonl above this size is refused rather than read into memory."""
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from ballot_audit import board as board_checks
 from ballot_audit.answers import QSpec
 from ballot_audit.ballots import BallotSpec
+from ballot_audit.openings import check_openings, claimed, excluded_sums
 from ballot_audit.postal import check_postal
+from ballot_audit.primitives import sub
 from ballot_audit.report import Report
 from ballot_audit.result import check_evaluation, check_result
 from ballot_audit.rules import check_decisions, check_statute
@@ -54,6 +56,17 @@ def _ballot_checks(src: Source, ctx: Context, report: Report, processes: int | N
     return board
 
 
+def _excluded(src: Source, ctx: Context, board: board_checks.Board | None) -> tuple[int, list[bytes] | None]:
+    """(number, summed ciphertexts) of the counted entries openings.json excludes (3.15); a second pass over the
+    board, only when there are any."""
+    if board is None or ctx.questions is None:
+        return 0, None
+    positions = claimed(ctx.docs.get("openings.json"), board.superseded).positions
+    if not positions or board.sums is None:
+        return len(positions), None
+    return len(positions), excluded_sums(src.lines(NAME), positions, len(board.sums.points))
+
+
 def verify(path: Path, *, processes: int | None = None,
            progress: Callable[[str, int], Callable[[int], None]] = lambda label, total: lambda n: None) -> Report:
     """Run every check on the record at `path`; raises source.Unreadable when it cannot be read at all."""
@@ -67,6 +80,7 @@ def verify(path: Path, *, processes: int | None = None,
         rules = check_statute(report, ctx.docs.get("statute.json"), ctx.file_hashes.get("statute.json"),
                               ctx.docs.get("manifest.json"))
         board = _ballot_checks(src, ctx, report, processes, progress)
+        excluded = _excluded(src, ctx, board)
     finally:
         src.close()
     if 1 not in report.failed_checks():
@@ -76,13 +90,21 @@ def verify(path: Path, *, processes: int | None = None,
     report.summary = {"record": str(path), "record_hash": ctx.record_hash, "election": ctx.fingerprint,
                       "eligible": ctx.eligible}
     if board is None or ctx.questions is None:
-        for check in (14, 15, 16, 17, 20, 21):
+        for check in (14, 15, 16, 17, 20, 21, 22):
             report.fail(check, "", "not checked: the ballots could not be checked (see the failures above)")
         return report
     report.summary |= {"cast": board.lines, "counted": board.counted}
     sums = board.sums
-    published = check_aggregates(report, ctx.docs.get("aggregates.json"), ctx.questions, board.counted,
-                                 None if sums is None else sums.points, 0 if sums is None else sums.unsummable)
+    dropped, dropped_sums = excluded
+    points = None if sums is None else sums.points
+    unsummable = 0 if sums is None else sums.unsummable
+    if points is not None and dropped:
+        if dropped_sums is None:
+            unsummable += dropped
+        else:
+            points = [sub(a, b) for a, b in zip(points, dropped_sums, strict=True)]
+    counted = board.counted - dropped
+    published = check_aggregates(report, ctx.docs.get("aggregates.json"), ctx.questions, counted, points, unsummable)
     factors = None
     if published is not None and ctx.verification_keys is not None:
         factors = check_shares(report, ctx.docs.get("decryption.json"), ctx.questions, published,
@@ -93,9 +115,13 @@ def verify(path: Path, *, processes: int | None = None,
     result = ctx.docs.get("result.json")
     postal = check_postal(report, ctx.docs.get("postal.json"), ctx.questions, ctx.docs.get("statute.json"))
     papers = postal["ballots"] if postal is not None else 0
-    check_result(report, result, ctx.questions, board.counted, plain, postal)
+    check_result(report, result, ctx.questions, counted, plain, postal)
     check_evaluation(report, ctx.docs.get("evaluation.json"), result, ctx.docs.get("manifest.json"),
-                     ctx.eligible, board.lines + papers, board.counted + papers)
+                     ctx.eligible, board.lines + papers, counted + papers)
+    check_openings(report, ctx.docs.get("openings.json"), ctx.docs.get("postal.json"), sorted(ctx.credentials),
+                   board.by_credential, board.superseded, ctx.verification_keys, ctx.threshold,
+                   bytes.fromhex(ctx.fingerprint), ctx.docs.get("aggregates.json"), board.counted)
+    report.summary["excluded"] = dropped
     report.summary["postal"] = papers
     report.summary["decisions"] = check_decisions(report, ctx.docs.get("evaluation.json"), rules, ctx.questions)
     if result is not None:

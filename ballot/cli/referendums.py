@@ -25,8 +25,11 @@ from ballot.settings import get_settings
 @click.option("--processes", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("--postal", type=click.IntRange(min=0), default=0, show_default=True,
               help="Members who vote by post instead (certificates and paper ballots entered by the committee).")
+@click.option("--postal-online", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Of the postal voters, how many also vote online first; the statute then gives the postal vote "
+                   "precedence and the trustees' joint opening removes those online ballots.")
 def simulate_referendum(voters: int, out: Path, trustees: int, threshold: int, revote_share: float, questions: int,
-                        seed: int | None, processes: int | None, postal: int) -> None:
+                        seed: int | None, processes: int | None, postal: int, postal_online: int) -> None:
     """Run a simulated referendum against the configured database and write its verified record."""
     from ballot.referendums.simulation import Options, simulate
 
@@ -34,9 +37,12 @@ def simulate_referendum(voters: int, out: Path, trustees: int, threshold: int, r
         raise click.UsageError("--threshold cannot exceed --trustees")
     if postal > voters:
         raise click.UsageError("--postal cannot exceed --voters")
+    if postal_online > postal:
+        raise click.UsageError("--postal-online cannot exceed --postal")
     settings = get_settings()
     options = Options(voters=voters, trustees=trustees, threshold=threshold, revote_share=revote_share,
-                      seed=seed, questions=questions, processes=processes, postal=postal)
+                      seed=seed, questions=questions, processes=processes, postal=postal,
+                      postal_online=postal_online)
 
     async def run() -> dict[str, object]:
         engine = create_engine(settings.database_url, settings.database_schema)

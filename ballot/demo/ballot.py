@@ -22,6 +22,7 @@ from ballot.authz.loader import load_principal
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.referendums.acts import open_election
+from ballot.referendums.announce import announce, deliver_announcement
 from ballot.referendums.ceremony import (
     finish_ceremony,
 )
@@ -89,5 +90,7 @@ async def load_demo_ballot(session: AsyncSession, settings: Settings, federal_sl
     await finish_ceremony(session, settings, board[0], election, start, MailCredentialSink(session, settings,
                                                                                            election))
     await session.commit()
+    await announce(session, board[0], election, start)
+    await deliver_announcement(session, settings, election)
     await open_election(session, board[0], election, now)
     return election

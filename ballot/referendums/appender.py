@@ -169,8 +169,11 @@ async def _register(session: AsyncSession, election_id: int, casts: list[Cast]) 
                 row.sealed_ref = sealed
             else:  # a Wahlschein was entered between this ballot's box commit and now (docs/board.md, Briefwahl)
                 conflicts += 1
+                if row.sealed_ref is None:  # under precedence "postal" the trustees open it and remove the ballot
+                    row.sealed_ref = sealed
         if conflicts:  # counts only: a member number here would date the member's board position
-            log.error("%d online ballot(s) of members with a Wahlschein entered meanwhile: both votes count", conflicts)
+            log.error("%d online ballot(s) of members whose Wahlschein was entered meanwhile: the register keeps the "
+                      "online reference; unless the precedence is 'postal', both votes count", conflicts)
         await session.commit()
     except IntegrityError:
         await session.rollback()  # another process wrote a row of this batch first: mark one by one

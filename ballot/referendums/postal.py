@@ -4,9 +4,10 @@
    accepted number becomes a ``voter_register`` row with channel "postal" (no time, no order, no ballot), so the
    booth refuses that member from then on. Which channel wins when a member used both is the statute's
    ``ballot.postal_precedence``: "first" (an online vote first: the certificate is refused and its envelope set
-   aside unopened) or "online" (certificates only after the online close, within the grace period; an online
-   voter's is refused). "postal" is refused when the ballot is created (it needs the joint opening of sealed
-   references, which is not built yet).
+   aside unopened), "online" (certificates only after the online close, within the grace period; an online
+   voter's is refused) or "postal" (an online voter's certificate is accepted too: the register row becomes
+   channel "postal" but keeps its ``sealed_ref``, which marks it "to open"; after the grace period the trustees
+   jointly open exactly these references and the member's online ballot leaves the count, postal_openings.py).
 2. Paper ballots (Stimmzettel): after the close and the grace period, the committee enters the opened papers one by
    one, or the counted totals per question; anonymously, in an append-only log (who entered, when; never a
    member). A correction voids an entry by a new entry. No more papers than postal voters.
@@ -49,6 +50,7 @@ class Line(enum.StrEnum):
     """What happened to one member number of a batch."""
 
     ACCEPTED = "accepted"
+    REPLACES_ONLINE = "replaces_online"
     NOT_ELIGIBLE = "not_eligible"
     VOTED_ONLINE = "voted_online"
     ALREADY_ENTERED = "already_entered"
@@ -59,6 +61,9 @@ def line_message(outcome: Line) -> str:
     """The committee's wording of one outcome."""
     return {
         Line.ACCEPTED: _("Accepted: the postal vote counts; keep the ballot envelope for the count."),
+        Line.REPLACES_ONLINE: _("Accepted: this member also voted online; under the statute the postal vote counts. "
+                                "Keep the ballot envelope for the count; the online ballot is removed at the tally "
+                                "by a joint opening of the trustees."),
         Line.NOT_ELIGIBLE: _("Not in the electorate of this ballot: set the envelope aside unopened."),
         Line.VOTED_ONLINE: _("Already voted online: the online vote counts; set the envelope aside unopened."),
         Line.ALREADY_ENTERED: _("Already entered: a second postal voting certificate; set it aside unopened."),
@@ -164,16 +169,17 @@ async def enter_certificates(session: AsyncSession, principal: Principal | None,
         raise ValidationFailed({"numbers": _("Enter at least one member number.")})
     if len(lines) > MAX_LINES:
         raise ValidationFailed({"numbers": _("At most %(number)s member numbers at once.", number=MAX_LINES)})
-    results = [LineResult(number[:MAX_NUMBER + 8], await _one_certificate(session, election, number))
+    results = [LineResult(number[:MAX_NUMBER + 8],
+                          await _one_certificate(session, election, number, rules.precedence == POSTAL))
                for number in lines]
-    accepted = sum(1 for r in results if r.outcome == Line.ACCEPTED)
+    accepted = sum(1 for r in results if r.outcome in (Line.ACCEPTED, Line.REPLACES_ONLINE))
     record_event(session, "referendums:postal:certificates", account_id=principal.account_id,
                  unit_id=election.unit_id, election=election.uuid, lines=len(results), accepted=accepted)
     await session.flush()
     return results
 
 
-async def _one_certificate(session: AsyncSession, election: Election, number: str) -> Line:
+async def _one_certificate(session: AsyncSession, election: Election, number: str, postal_wins: bool) -> Line:
     if len(number) > MAX_NUMBER:
         return Line.UNKNOWN
     member_id = await session.scalar(select(Member.id).where(Member.number == number))
@@ -192,6 +198,9 @@ async def _one_certificate(session: AsyncSession, election: Election, number: st
             existing = await session.get(VoterRegister, (election.id, member_id), populate_existing=True)
     if existing is not None and existing.channel == POSTAL:
         return Line.ALREADY_ENTERED
+    if postal_wins and existing is not None and existing.sealed_ref is not None:
+        existing.channel = POSTAL  # keeps sealed_ref: the reference "to open" (postal_openings.py)
+        return Line.REPLACES_ONLINE
     return Line.VOTED_ONLINE
 
 

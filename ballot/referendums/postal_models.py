@@ -35,3 +35,14 @@ class PostalEntry(Base):
     target_id: Mapped[int | None] = mapped_column(ForeignKey("postal_entries.id", ondelete="RESTRICT"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OpeningUpload(Base):
+    """A trustee's opening shares for the sealed references of members whose postal vote replaces their online
+    vote (postal precedence "postal"; docs/election-record.md 3.15), verified on upload: ``{"index", "shares"}``."""
+
+    __tablename__ = "opening_uploads"
+
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"), primary_key=True)
+    trustee_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shares: Mapped[dict[str, Any]] = mapped_column(JSON)

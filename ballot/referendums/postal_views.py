@@ -72,6 +72,9 @@ async def _context(db: AsyncSession, principal: Principal | None, uuid: str) -> 
                        "refused, and after an accepted certificate the member can no longer vote online."),
             "online": _("The online vote takes precedence: certificates are entered after the online close, until "
                         "the end of the grace period; those of members who voted online are refused."),
+            "postal": _("The postal vote takes precedence: a certificate is accepted also from a member who voted "
+                        "online. After the period for postal votes the trustees jointly open exactly those members' "
+                        "sealed references, and their online ballots are left out of the count."),
         }.get(rules.precedence, ""),
     )
     return context

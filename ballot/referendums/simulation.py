@@ -5,7 +5,10 @@ and drives the same services the web app uses: create, lock, the trustees' cerem
 finish (credentials into memory), open, casts (random choices, some revotes), close, decryption shares, finalize.
 Time is injected (``now``), so nothing waits. Writes the verified record and ``truth.json`` (the plain counts).
 With ``postal`` > 0 the unit's statute offers postal voting: that many members vote by post instead (the committee
-enters their certificates while the ballot is open and their paper ballots after the close).
+enters their certificates while the ballot is open and their paper ballots after the close). With
+``postal_online`` > 0 the statute gives the postal vote precedence ("postal"): that many of the postal voters also
+vote online first; their Wahlscheine replace those ballots, which the trustees' joint opening removes from the count
+(truth.json counts their paper ballots only and says ``"replaced"``).
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.members.models import DuesStatus, Member
 from ballot.referendums import ceremony, setup
-from ballot.referendums.box import crypto_election
+from ballot.referendums.box import crypto_election, outcome_of
 from ballot.referendums.casting import cast_ballot, close_election, open_election
 from ballot.referendums.credentials import election_salt
 from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionKind
 from ballot.referendums.postal import enter_certificates, enter_paper
+from ballot.referendums.postal_openings import opening_request, submit_opening
 from ballot.referendums.simvoters import encrypt_all, plan
 from ballot.referendums.tally import finalize, submit_decryption
 from ballot.settings import Settings
@@ -59,6 +63,8 @@ class Options:
     questions: int = 2
     processes: int | None = None
     postal: int = 0
+    postal_online: int = 0
+    """Postal voters who also vote online first (postal precedence "postal"); at most ``postal``."""
 
 
 POSTAL_STATUTE = """[statute]
@@ -116,6 +122,19 @@ async def _ceremony(session: AsyncSession, settings: Settings, election: Electio
     return secrets
 
 
+async def _open_references(session: AsyncSession, election: Election, trustees: list[Principal],
+                           secrets: list[dict[str, Any]], deciders: list[int], seed: bytes, now: datetime) -> int:
+    """The deciding trustees open the sealed references of members whose postal vote replaces their online one."""
+    request = await opening_request(session, election, now)
+    election_doc = canonical.loads(str(election.election_json))
+    for index in deciders:
+        answer = trustee.open_references(secrets[index - 1], bytes.fromhex(str(election.fingerprint)), request,
+                                         election=election_doc, rng=deterministic_rng(seed + b"/open/%d" % index))
+        await submit_opening(session, trustees[index - 1], election, answer, now)
+        await session.commit()
+    return len(request["ciphertexts"])
+
+
 async def _paper_ballots(session: AsyncSession, committee: Principal, election: Election, count: int,
                          truth: dict[str, Any], rnd: random.Random, now: datetime) -> dict[str, Any]:
     """Enter ``count`` random paper ballots; the truth with their counts added."""
@@ -155,7 +174,8 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
                                                           now.date())
         progress(f"unit {unit.name!r}: {len(member_ids)} members, {len(trustees)} trustees")
         if opts.postal:
-            await store_version(session, unit, POSTAL_STATUTE)
+            precedence = 'postal_precedence = "postal"\n' if opts.postal_online else ""
+            await store_version(session, unit, POSTAL_STATUTE + precedence)
         opens_at, closes_at = now + timedelta(days=2), now + timedelta(days=16)
         questions = [yes_no_abstain(f"q{i}").to_json() for i in range(1, opts.questions + 1)]
         election = await setup.create_election(
@@ -174,10 +194,11 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
         crypto = crypto_election(election)
         postal_ids, online_ids = member_ids[:opts.postal], member_ids[opts.postal:]
         casts, truth = plan(crypto.manifest, online_ids, opts.revote_share, rnd)
-        if postal_ids:
-            numbers = [str(await session.scalar(select(Member.number).where(Member.id == m))) for m in postal_ids]
-            await enter_certificates(session, trustees[0], election, numbers, opens_at + timedelta(seconds=1))
-            await session.commit()
+        replaced = postal_ids[:opts.postal_online]  # they vote online first; their Wahlschein replaces that vote
+        if replaced:
+            extra, extra_truth = plan(crypto.manifest, replaced, 0.0, rnd)
+            casts = extra + casts
+            truth = {**truth, "cast": truth["cast"] + extra_truth["cast"], "replaced": len(replaced)}
         jobs = [(sink.credentials[m], choices, seed + b"/cast/" + i.to_bytes(8, "big"))
                 for i, (m, choices) in enumerate(casts)]
         step, cast_start = max(1, len(jobs) // 10), time.monotonic()
@@ -185,18 +206,29 @@ async def simulate(factory: async_sessionmaker[AsyncSession], settings: Settings
             await cast_ballot(session, settings, election, casts[i][0], ballot, opens_at + timedelta(seconds=1))
             if (i + 1) % step == 0 or i + 1 == len(jobs):
                 progress(f"ballots: {i + 1}/{len(jobs)} ({time.monotonic() - cast_start:.1f} s)")
+        if postal_ids:  # after the online casts, so that the replaced members have voted online first
+            numbers = [str(await session.scalar(select(Member.number).where(Member.id == m))) for m in postal_ids]
+            await enter_certificates(session, trustees[0], election, numbers, opens_at + timedelta(seconds=2))
+            await session.commit()
         times["cast"] = time.monotonic() - cast_start
         tally_start = time.monotonic()
         outcome = await close_election(session, board, election, closes_at)
         if postal_ids:
             truth = await _paper_ballots(session, trustees[0], election, len(postal_ids), truth, rnd, closes_at)
+        deciders = sorted(rnd.sample(range(1, opts.trustees + 1), opts.threshold))
+        if replaced:
+            opened = await _open_references(session, election, trustees, secrets, deciders, seed, closes_at)
+            progress(f"trustees {deciders} opened {opened} sealed reference(s)")
+            refreshed = await outcome_of(session, election)
+            assert refreshed is not None
+            await session.refresh(refreshed)
+            outcome = refreshed
         aggregates = canonical.loads(outcome.aggregates_json)
         election_doc = canonical.loads(str(election.election_json))
-        deciders = sorted(rnd.sample(range(1, opts.trustees + 1), opts.threshold))
         for index in deciders:
             entry = trustee.decrypt(secrets[index - 1], bytes.fromhex(str(election.fingerprint)), aggregates,
                                     election=election_doc, rng=deterministic_rng(seed + b"/decrypt/%d" % index))
-            await submit_decryption(session, trustees[index - 1], election, entry)
+            await submit_decryption(session, trustees[index - 1], election, entry, closes_at)
         await session.commit()
         progress(f"closed; trustees {deciders} decrypted; writing and verifying the record")
         outcome = await finalize(session, settings, election, closes_at + timedelta(minutes=1),

@@ -42,10 +42,6 @@ def postal_errors(rules: Rules, processes: Sequence[str], postal: bool) -> list[
         if postal and "postal" not in ballot.channels:
             problems.append(_("The statute does not allow postal voting in a %(process)s%(where)s.",
                               process=process, where=where))
-        elif postal and ballot.postal_precedence == "postal":
-            problems.append(_("The statute lets a postal vote replace an online vote%(where)s. That needs the "
-                              "trustees to open sealed references, which this platform does not offer yet; "
-                              "postal voting cannot be offered under this rule.", where=where))
         elif not postal and ballot.offline_required and "postal" in ballot.channels:
             problems.append(_("The statute requires a channel besides online voting%(where)s: offer postal "
                               "voting.", where=where))

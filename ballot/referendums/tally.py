@@ -4,7 +4,9 @@ Each trustee uploads its entry of decryption.json for the stored aggregates; eve
 against the trustee's verification key on upload. With at least t valid uploads, :func:`finalize` combines them,
 evaluates the frozen statute, writes the election record (a ZIP), runs the independent verifier (ballot_audit) on
 it and publishes only a record that passes every check. With postal voting, the result is the decrypted online
-result plus the committee's paper-ballot totals (postal.py), recorded in postal.json.
+result plus the committee's paper-ballot totals (postal.py), recorded in postal.json. Under postal precedence
+"postal", decryption waits for the joint opening of sealed references (postal_openings.py), whose aggregates
+leave out the online ballots of members who also voted by post; the openings go into openings.json.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballot.audit.services import record_event
 from ballot.authz.policy import Action, authorize
 from ballot.authz.principal import Principal
+from ballot.db import utcnow
 from ballot.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.referendums.box import board_entries, crypto_election, entry_json, frozen_rules, outcome_of, unit_of
@@ -36,6 +39,7 @@ from ballot.referendums.models import (
     PublicCredential,
 )
 from ballot.referendums.postal import postal_document, postal_rules
+from ballot.referendums.postal_openings import decryption_blocker, openings_document
 from ballot.settings import Settings
 from ballot_audit.verify import verify
 from ballot_crypto import canonical, record, schema
@@ -87,8 +91,9 @@ def _problems(election: Election, aggregates: Aggregates, key: Point, entry: Any
 
 
 async def submit_decryption(session: AsyncSession, principal: Principal | None, election: Election,
-                            entry: dict[str, Any]) -> DecryptionUpload:
-    """Store the caller's decryption shares (trustee of ``entry["index"]``, state closed, every proof verified)."""
+                            entry: dict[str, Any], now: datetime | None = None) -> DecryptionUpload:
+    """Store the caller's decryption shares (trustee of ``entry["index"]``, state closed, openings settled, every
+    proof verified)."""
     principal = authorize(principal, Action.ELECTION_KEYS, await unit_of(session, election))
     trustee = await session.scalar(select(ElectionTrustee).where(
         ElectionTrustee.election_id == election.id, ElectionTrustee.account_id == principal.account_id))
@@ -98,6 +103,9 @@ async def submit_decryption(session: AsyncSession, principal: Principal | None, 
         raise Conflict(_("Decryption shares are accepted only after the close and before the result."))
     if await session.get(DecryptionUpload, (election.id, trustee.index)) is not None:
         raise Conflict(_("Your decryption shares are already stored."))
+    blocker = await decryption_blocker(session, election, now or utcnow())
+    if blocker is not None:
+        raise Conflict(blocker)
     outcome = await outcome_of(session, election)
     if outcome is None or trustee.verification_key is None:
         raise Conflict(_("This ballot has no aggregates to decrypt."))
@@ -124,6 +132,7 @@ async def _record_content(session: AsyncSession, settings: Settings, election: E
     online = combine(crypto.manifest, crypto.fingerprint, aggregates, entries, keys, election.threshold)
     postal = await postal_document(session, election, crypto.manifest, statute_precedence(statute, crypto.manifest))
     result = combined_result(online, postal)
+    openings = await openings_document(session, election)
     board_rows = await board_entries(session, election)
     credentials = list((await session.scalars(select(PublicCredential.credential).where(
         PublicCredential.election_id == election.id))).all())
@@ -137,7 +146,7 @@ async def _record_content(session: AsyncSession, settings: Settings, election: E
         board={"count": head["count"], "head": head["head"], "signature": signature.hex()},
         aggregates=aggregates.to_json(), decryption={"trustees": entries}, result=result,
         evaluation=evaluation_json(crypto.manifest, rules, len(credentials), len(board_rows) + postal["ballots"],
-                                   result), postal=postal)
+                                   result), postal=postal, openings=openings)
 
 
 def write_and_verify(content: record.RecordContent, processes: int | None = 1) -> tuple[str, bytes, list[int]]:

@@ -1,15 +1,18 @@
-"""What the trustee page shows: the four steps of the offline ceremony (docs/trustee.md) with their state, and the
-checks of an uploaded file before it reaches the services (readable JSON, the right index, never a secret file)."""
+"""What the trustee page shows: the four steps of the offline ceremony (docs/trustee.md) with their state (plus,
+under postal precedence "postal", the opening of sealed references before the decryption), and the checks of an
+uploaded file before it reaches the services (readable JSON, the right index, never a secret file)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballot.db import utcnow
 from ballot.i18n import gettext as _
 from ballot.referendums.models import (
     DecryptionUpload,
@@ -18,6 +21,7 @@ from ballot.referendums.models import (
     ElectionTrustee,
     SealedShare,
 )
+from ballot.referendums.postal_openings import Openings, OpeningStatus, opening_status
 from ballot_crypto import canonical, trustee
 from ballot_crypto.errors import CryptoError
 
@@ -55,6 +59,8 @@ class TrusteeView:
     received: int
     confirmed: int
     decrypted: list[int]
+    openings: OpeningStatus | None = None
+    """None: nothing is ever opened for this ballot (not postal precedence "postal")."""
     steps: dict[str, Step] = field(default_factory=dict)
 
     @property
@@ -101,7 +107,8 @@ async def trustee_row(session: AsyncSession, election: Election, account_id: int
         ElectionTrustee.election_id == election.id, ElectionTrustee.account_id == account_id))
 
 
-async def trustee_view(session: AsyncSession, election: Election, me: ElectionTrustee) -> TrusteeView:
+async def trustee_view(session: AsyncSession, election: Election, me: ElectionTrustee,
+                       now: datetime | None = None) -> TrusteeView:
     rows = list((await session.scalars(select(ElectionTrustee).where(
         ElectionTrustee.election_id == election.id).order_by(ElectionTrustee.index))).all())
     senders = sorted(set((await session.scalars(select(SealedShare.from_index).where(
@@ -113,6 +120,8 @@ async def trustee_view(session: AsyncSession, election: Election, me: ElectionTr
     view = TrusteeView(election=election, me=me, rows=rows, publics_in=sum(r.commitments is not None for r in rows),
                        senders=senders, received=received, confirmed=sum(r.confirmed for r in rows),
                        decrypted=decrypted)
+    status = await opening_status(session, election, now or utcnow())
+    view.openings = None if status.state == Openings.NONE else status
     view.steps = _steps(view)
     return view
 
@@ -134,13 +143,28 @@ def _steps(v: TrusteeView) -> dict[str, Step]:
         "shares": step(2, v.me.index in v.senders or after, v.all_publics, len(v.senders)),
         "finish": step(3, v.me.confirmed or after, v.all_publics and v.received == v.n - 1, v.confirmed),
     }
+    number = 4
+    blocked = False
+    if v.openings is not None:
+        steps["open"] = _open_step(v, v.openings)
+        blocked = v.openings.state in (Openings.PENDING, Openings.REQUESTED)
+        number = 5
     if v.me.index in v.decrypted:
-        steps["decrypt"] = Step(4, DONE, len(v.decrypted))
+        steps["decrypt"] = Step(number, DONE, len(v.decrypted))
     elif state == ElectionState.CLOSED:
-        steps["decrypt"] = Step(4, YOUR_TURN, len(v.decrypted))
+        steps["decrypt"] = Step(number, WAITING if blocked else YOUR_TURN, len(v.decrypted))
     else:
-        steps["decrypt"] = Step(4, LATER, len(v.decrypted))
+        steps["decrypt"] = Step(number, LATER, len(v.decrypted))
     return steps
+
+
+def _open_step(v: TrusteeView, status: OpeningStatus) -> Step:
+    """Step 4 under postal precedence "postal": open the sealed references the server requests."""
+    if v.me.index in status.answered or status.state == Openings.SETTLED:
+        return Step(4, DONE, len(status.answered))
+    if status.state == Openings.REQUESTED:
+        return Step(4, YOUR_TURN, len(status.answered))
+    return Step(4, WAITING if v.election.state == ElectionState.CLOSED else LATER, len(status.answered))
 
 
 def looks_secret(value: Any) -> bool:

@@ -1,6 +1,7 @@
 """Pages of binding ballots: trustee part (the recommended offline path of docs/trustee.md in the browser).
 
-The page lists the four steps with their state, the exact ``ballot-crypto trustee`` command of each, the files
+The page lists the four steps with their state (five under postal precedence "postal": the opening of sealed
+references comes before the decryption), the exact ``ballot-crypto trustee`` command of each, the files
 to download for it and a form to upload what the command wrote. Every upload goes through the ceremony and tally
 services, which verify it; the page itself refuses unreadable files, files of another trustee and, above all, a
 trustee's secret file (it is discarded unread and never stored or echoed)."""
@@ -17,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.authz.principal import Principal
+from ballot.db import utcnow
 from ballot.exceptions import BallotError, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.referendums.box import outcome_of
@@ -27,6 +29,7 @@ from ballot.referendums.ceremony import (
     submit_trustee_public,
 )
 from ballot.referendums.models import Election, ElectionState, ElectionTrustee
+from ballot.referendums.postal_openings import decryption_blocker, opening_request, submit_opening
 from ballot.referendums.queries import get_election
 from ballot.referendums.tally import submit_decryption
 from ballot.referendums.trustee_pages import (
@@ -47,7 +50,7 @@ from ballot_crypto import canonical
 Req = Request[Any, Any, Any]
 
 #: The field of each upload form (also the anchor of its error).
-FIELDS = ("public", "shares", "verification_key", "decryption")
+FIELDS = ("public", "shares", "verification_key", "openings", "decryption")
 
 
 def _notices() -> dict[str, str]:
@@ -55,6 +58,7 @@ def _notices() -> dict[str, str]:
         "public": _("Your public data is stored. Compare the fingerprint below with the one the command printed."),
         "shares": _("Your sealed shares are stored. The other trustees can now fetch them."),
         "verification_key": _("Your verification key is confirmed."),
+        "openings": _("Your opening shares are stored and their proofs verify."),
         "decryption": _("Your decryption share is stored and its proofs verify."),
     }
 
@@ -72,7 +76,7 @@ async def _load(db: AsyncSession, principal: Principal | None, election_uuid: st
 
 async def _render(db: AsyncSession, election: Election, unit: Unit, me: ElectionTrustee, *, notice: str = "",
                   errors: dict[str, str] | None = None, status: int = 200) -> Template:
-    view = await trustee_view(db, election, me)
+    view = await trustee_view(db, election, me, utcnow())
     context = {"election": election, "unit": unit, "view": view, "me": me, "notice": notice,
                "errors": errors or {}, "base": f"/ballots/{election.uuid}/trustee"}
     return Template(template_name="referendums/trustee.html", context=context, status_code=status,
@@ -93,7 +97,7 @@ async def trustee_panel(db: DB, principal: CurrentPrincipal, election_uuid: From
         _principal, election, _unit, me = await _load(db, principal, election_uuid)
     except BallotError:
         return Response(content="", media_type=MediaType.HTML)
-    view = await trustee_view(db, election, me)
+    view = await trustee_view(db, election, me, utcnow())
     return Template(template_name="referendums/trustee_panel_body.html", media_type=MediaType.HTML,
                     context={"election": election, "view": view, "me": me})
 
@@ -144,7 +148,18 @@ async def download_aggregates(db: DB, principal: CurrentPrincipal, election_uuid
                                                                     ElectionState.TALLIED) else None
     if outcome is None:
         raise Conflict(_("The aggregates exist only after the close."))
+    blocker = await decryption_blocker(db, election, utcnow())
+    if blocker is not None:  # the sums of the close still hold ballots that a joint opening will remove
+        raise Conflict(blocker)
     return _json_file(outcome.aggregates_json.encode(), "aggregates.json")
+
+
+@get("/ballots/{election_uuid:str}/trustee/openings.json", name="trustee-openings")
+async def download_opening_request(db: DB, principal: CurrentPrincipal, election_uuid: FromPath[str]
+                                   ) -> Response[bytes]:
+    """The opening request: exactly the sealed references marked "to open" (postal precedence "postal")."""
+    _principal, election, _unit, _me = await _load(db, principal, election_uuid)
+    return _json_file(await opening_request(db, election, utcnow()), "oeffnung-anfrage.json")
 
 
 async def _read_upload(request: Req) -> tuple[bytes | str, str]:
@@ -178,7 +193,8 @@ def _service_message(exc: ValidationFailed) -> str:
 @post("/ballots/{election_uuid:str}/trustee/upload", name="trustee-upload")
 async def trustee_upload(request: Req, db: DB, principal: CurrentPrincipal,
                          election_uuid: FromPath[str]) -> Template | Redirect:
-    """One of the four uploads (``step``: public, shares, verification_key, decryption), verified by the service."""
+    """One of the uploads (``step``: public, shares, verification_key, openings, decryption), verified by the
+    service."""
     principal_, election, _unit, me = await _load(db, principal, election_uuid)
     raw, step = await _read_upload(request)
     if step not in FIELDS:
@@ -200,9 +216,12 @@ async def trustee_upload(request: Req, db: DB, principal: CurrentPrincipal,
             elif step == "shares":
                 check_index(value, me.index, key="from")
                 await submit_sealed_shares(db, principal_, election, value)
+            elif step == "openings":
+                check_index(value, me.index)
+                await submit_opening(db, principal_, election, value, utcnow())
             else:
                 check_index(value, me.index)
-                await submit_decryption(db, principal_, election, value)
+                await submit_decryption(db, principal_, election, value, utcnow())
     except UploadProblem as exc:
         return await _refuse(db, principal, election_uuid, step, exc.message, 422)
     except ValidationFailed as exc:
@@ -220,5 +239,6 @@ routes: list[ControllerRouterHandler] = [
     download_shares,
     download_election,
     download_aggregates,
+    download_opening_request,
     trustee_upload,
 ]

@@ -1,4 +1,5 @@
-"""The `ballot-crypto` command line: one subcommand per task (simulate; trustee init / shares / finish / decrypt)."""
+"""The `ballot-crypto` command line: one subcommand per task (simulate; trustee init / shares / finish / decrypt /
+open)."""
 
 from __future__ import annotations
 
@@ -142,6 +143,22 @@ def _trustee_decrypt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trustee_open(args: argparse.Namespace) -> int:
+    from ballot_crypto import trustee
+
+    election = _read(args.election, "election")
+    try:
+        fingerprint = canonical.hash_json(election)
+    except CryptoError as exc:
+        raise CryptoError(f"election {args.election}: {exc}") from None
+    entry = trustee.open_references(_read(args.secret, "secret file"), fingerprint,
+                                    _read(args.request, "opening request"), election=election)
+    _write(args.out, entry)
+    print(f"opening shares of trustee {entry['index']} for {len(entry['shares'])} sealed reference(s) of election "
+          f"{fingerprint.hex()} in {args.out}")
+    return 0
+
+
 def _add_trustee(commands: Any) -> None:
     parser = commands.add_parser("trustee", help="a trustee's steps of the key ceremony and the decryption")
     steps = parser.add_subparsers(dest="step", required=True)
@@ -168,6 +185,13 @@ def _add_trustee(commands: Any) -> None:
     dec.add_argument("--aggregates", required=True)
     dec.add_argument("--out", required=True)
     dec.set_defaults(run=_trustee_decrypt)
+    opening = steps.add_parser("open", help="opening shares with proofs for the sealed references the committee "
+                                            "must open (postal vote replaces an online vote)")
+    opening.add_argument("--secret", required=True)
+    opening.add_argument("--election", required=True)
+    opening.add_argument("--request", required=True, help="the opening request from the trustee page")
+    opening.add_argument("--out", required=True)
+    opening.set_defaults(run=_trustee_open)
 
 
 def build_parser() -> argparse.ArgumentParser:

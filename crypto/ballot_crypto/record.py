@@ -16,13 +16,15 @@ from typing import IO, Any
 from ballot_crypto import canonical, schema
 from ballot_crypto.errors import CryptoError, InvalidEncoding
 from ballot_crypto.manifest import Manifest
+from ballot_crypto.openings import empty_openings
 from ballot_crypto.postal import postal_json, statute_precedence
 
 FORMAT = "ballot-record/1"
 ELECTION_FORMAT = "ballot-election/1"
 INDEX = "index.json"
 FILES = ("election.json", "manifest.json", "statute.json", "trustees.json", "credentials.jsonl", "ballots.jsonl",
-         "board.json", "aggregates.json", "decryption.json", "postal.json", "result.json", "evaluation.json")
+         "board.json", "aggregates.json", "decryption.json", "postal.json", "openings.json", "result.json",
+         "evaluation.json")
 
 
 class RecordError(CryptoError):
@@ -55,7 +57,8 @@ def election_json(manifest: dict[str, Any], trustees: dict[str, Any], credential
 @dataclass
 class RecordContent:
     """Everything a record holds, as JSON values (``entries`` may be a generator: it is streamed).
-    ``postal`` None: a ballot without postal voting (postal.json then says so, with zero totals)."""
+    ``postal`` None: a ballot without postal voting (postal.json then says so, with zero totals); ``openings``
+    None: no sealed reference was opened (openings.json then lists none)."""
 
     election: dict[str, Any]
     manifest: dict[str, Any]
@@ -69,11 +72,14 @@ class RecordContent:
     result: dict[str, Any]
     evaluation: dict[str, Any]
     postal: dict[str, Any] | None = None
+    openings: dict[str, Any] | None = None
 
     def chunks(self, name: str) -> Iterator[bytes]:
         if name == "postal.json" and self.postal is None:
             manifest = Manifest.from_json(self.manifest)
             yield canonical.dumps(postal_json(manifest, statute_precedence(self.statute, manifest)))
+        elif name == "openings.json" and self.openings is None:
+            yield canonical.dumps(empty_openings())
         elif name == "credentials.jsonl":
             yield credentials_bytes(self.credentials)
         elif name == "ballots.jsonl":

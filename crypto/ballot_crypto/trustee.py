@@ -1,6 +1,7 @@
 """One trustee's side of the t-of-n key ceremony and decryption (docs/crypto.md 6, docs/election-record.md 3.4, 3.10).
 
-Pure functions behind `ballot-crypto trustee init / shares / finish / decrypt` and the server's checks of uploads.
+Pure functions behind `ballot-crypto trustee init / shares / finish / decrypt / open` and the server's checks of
+uploads.
 ``context`` is M = H(bytes of manifest.json) (32 bytes). The secret state is a JSON-able dict with
 ``"format": "ballot-trustee-secret/1"``; secrets only ever live in it. Bad input raises CryptoError naming the
 trustee index and the problem; ``verify_public`` returns the problems instead.
@@ -18,6 +19,7 @@ from ballot_crypto import threshold as _th
 from ballot_crypto.errors import CryptoError
 from ballot_crypto.group import Point, Rng, Scalar, random_bytes
 from ballot_crypto.manifest import Manifest
+from ballot_crypto.openings import opening_shares, parse_request
 from ballot_crypto.proofs import SchnorrProof
 from ballot_crypto.tally import Aggregates, trustee_shares
 
@@ -248,6 +250,27 @@ def decrypt(secret: Mapping[str, Any], fingerprint: bytes, aggregates: Mapping[s
     if secret.get("questions") is not None and shape != secret["questions"]:
         raise CryptoError(f"trustee {j}: the aggregates are for another election (questions do not match the manifest)")
     return trustee_shares(fingerprint, share, j, parsed, rng=rng)
+
+
+def open_references(secret: Mapping[str, Any], fingerprint: bytes, request: Mapping[str, Any], *,
+                    election: Mapping[str, Any] | None = None, rng: Rng | None = None) -> dict[str, Any]:
+    """This trustee's opening shares ({"index", "shares"}) for the sealed references of an opening request
+    (docs/election-record.md 3.15), with the same checks as :func:`decrypt`: a finished secret, and with
+    ``election`` the election.json of this ceremony; a request for another election or malformed raises."""
+    poly, _ = _load(secret)
+    j = poly.index
+    if "share" not in secret:
+        raise CryptoError(f"trustee {j}: the ceremony is not finished (run finish first)")
+    if not isinstance(fingerprint, bytes) or len(fingerprint) != 32:
+        raise CryptoError(f"trustee {j}: the election fingerprint must be 32 bytes")
+    if election is not None:
+        _check_election(secret, fingerprint, election)
+    try:
+        ciphertexts = parse_request(request, fingerprint)
+        share = Scalar.from_hex(secret["share"])
+    except _BAD as exc:
+        raise CryptoError(f"trustee {j}: malformed opening request: {exc}") from None
+    return opening_shares(fingerprint, share, j, ciphertexts, rng=rng)
 
 
 def ceremony(context: bytes, threshold: int, trustees: int, *,

@@ -35,7 +35,7 @@ def test_summary_shows_outcome_and_paragraph(tmp_path: Path, capsys: pytest.Capt
     simulate(low, tmp_path / "low" / "record")
     assert main(["verify", str(tmp_path / "low" / "record"), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "passes all 20 checks" in out
+    assert "passes all 21 checks" in out
     assert "-> not binding: invalid (§ 8 Abs. 3 Bundessatzung)" in out
     high = Options(voters=8, trustees=2, threshold=2, revote_share=0.0, seed=5, processes=1,
                    statute=EXAMPLES / "linke.toml", turnout=0.5)

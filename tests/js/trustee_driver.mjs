@@ -32,6 +32,13 @@ const ops = {
     });
     return canonical.dumpsText(entry);
   },
+  open({ secret, election, request, seed }) {
+    const entry = trustee.openReferences(trustee.parseSecret(secret), canonical.hashJson(election), request, {
+      election,
+      rng: rngOf(seed),
+    });
+    return canonical.dumpsText(entry);
+  },
   trustees_json({ context, publics, threshold }) {
     return canonical.dumpsText(trustee.trusteesJson(fromHex(context), publics, threshold));
   },

@@ -139,3 +139,19 @@ async def test_a_failed_batch_acknowledges_nothing_and_the_next_one_works(
 
 async def _no_sleep(_seconds: float) -> None:
     return None
+
+
+async def test_a_wahlschein_entered_meanwhile_keeps_the_online_reference(app: Litestar, world: World,
+                                                                         settings: Settings) -> None:
+    """A Wahlschein entered between the box commit and the register write: the row stays postal and keeps the
+    online ballot's sealed reference, so that precedence "postal" can open it and remove the ballot."""
+    ready = await open_ready(world, settings)
+    a = ready.voters()[0]
+    async with app.state.db_factory() as session:
+        session.add(VoterRegister(election_id=ready.election.id, member_id=a, channel="postal", sealed_ref=None))
+        await session.commit()
+        sealed = {"alpha": "00" * 32, "beta": "11" * 32}
+        cast = appender_module.Cast(ready.election.id, {"credential": "x"}, "t" * 64, a, sealed, ready.during)
+        await appender_module._register(session, ready.election.id, [cast])
+        row = await session.get(VoterRegister, (ready.election.id, a))
+        assert row is not None and row.channel == "postal" and row.sealed_ref == sealed

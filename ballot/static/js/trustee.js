@@ -212,7 +212,14 @@
     });
   }
 
-  // Step 4: the decryption share of the published sums, checked against election.json.
+  // Step 4 under postal precedence "postal": opening shares for exactly the references the server requests.
+  withSecret('open', async (secret) => {
+    const [election, request] = await Promise.all([download('election.json'), download('openings.json')]);
+    const entry = crypto.openReferences(secret, canonical.hashJson(election), request, { election });
+    submitPublic('f-openings-text', canonical.dumpsText(entry));
+  });
+
+  // The last step: the decryption share of the published sums, checked against election.json.
   withSecret('decrypt', async (secret) => {
     const [election, aggregates] = await Promise.all([download('election.json'), download('aggregates.json')]);
     const entry = crypto.decrypt(secret, canonical.hashJson(election), aggregates, { election });

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * One trustee's side of the t-of-n key ceremony and the decryption (docs/crypto.md §6, docs/election-record.md
- * §3.4, §3.10) in JavaScript: the same steps as `ballot-crypto trustee init / shares / finish / decrypt`
- * (crypto/ballot_crypto/trustee.py), with the same JSON objects, so a trustee may start in the browser and finish
+ * §3.4, §3.10, §3.15) in JavaScript: the same steps as `ballot-crypto trustee init / shares / finish / decrypt /
+ * open` (crypto/ballot_crypto/trustee.py), with the same JSON objects, so a trustee may start in the browser and finish
  * with the command or the other way round. For the same rng stream the outputs are byte-identical to Python's.
  *
  * The secret state is a plain object with "format": "ballot-trustee-secret/1"; secrets only ever live in it.
@@ -420,4 +420,87 @@ export function decrypt(secret, fingerprint, aggregates, { election, rng } = {})
     return { question: q.question, choices: shares, blank };
   });
   return { index: j, questions };
+}
+
+export const OPENING_REQUEST_FORMAT = 'ballot-opening-request/1';
+const OPENING_SUFFIX = new TextEncoder().encode('opening');
+const MAX_OPENINGS = 10000;
+
+/**
+ * The DLEQ context of opening shares: F || "opening" (docs/election-record.md §3.15).
+ * @param {Uint8Array} fingerprint
+ */
+export function openingContext(fingerprint) {
+  const out = new Uint8Array(fingerprint.length + OPENING_SUFFIX.length);
+  out.set(fingerprint);
+  out.set(OPENING_SUFFIX, fingerprint.length);
+  return out;
+}
+
+/**
+ * The ciphertexts of an opening request for this election (ballot_crypto.openings.parse_request).
+ * @param {unknown} request
+ * @param {Uint8Array} fingerprint
+ */
+function parseOpeningRequest(request, fingerprint) {
+  if (!isPlainObject(request) || !sameKeys(request, ['format', 'election', 'ciphertexts'])) {
+    throw new CryptoError('a request is {"format", "election", "ciphertexts"}');
+  }
+  if (request.format !== OPENING_REQUEST_FORMAT) {
+    throw new CryptoError(`the request's format must be '${OPENING_REQUEST_FORMAT}'`);
+  }
+  if (request.election !== toHex(fingerprint)) {
+    throw new CryptoError('the request is for another election (its fingerprint differs)');
+  }
+  const list = request.ciphertexts;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_OPENINGS) {
+    throw new CryptoError(`the ciphertexts must be a list of 1 to ${MAX_OPENINGS} ciphertexts`);
+  }
+  const parsed = list.map((ct) => {
+    if (!isPlainObject(ct) || !sameKeys(ct, ['alpha', 'beta'])) {
+      throw new CryptoError('a ciphertext is {"alpha": hex, "beta": hex}');
+    }
+    return { alpha: pointFromHex(ct.alpha), beta: pointFromHex(ct.beta) };
+  });
+  const keys = list.map((ct) => `${ct.alpha} ${ct.beta}`);
+  if (new Set(keys).size !== keys.length) throw new CryptoError('a ciphertext is listed twice');
+  for (let i = 1; i < list.length; i += 1) {
+    const [a, b] = [list[i - 1], list[i]];
+    if (a.alpha > b.alpha || (a.alpha === b.alpha && a.beta > b.beta)) {
+      throw new CryptoError('the ciphertexts of a request are sorted by alpha, then beta');
+    }
+  }
+  return parsed;
+}
+
+/**
+ * This trustee's opening shares ({index, shares: [{factor, proof}]}) for the sealed references of an opening
+ * request, as `ballot-crypto trustee open` writes them (context F || "opening"; same checks as decrypt).
+ * @param {Secret} secret a finished secret state
+ * @param {Uint8Array} fingerprint F = H(election.json)
+ * @param {unknown} request the opening request from the trustee page
+ * @param {{election?: unknown, rng?: Rng}} [options]
+ */
+export function openReferences(secret, fingerprint, request, { election, rng } = {}) {
+  const { poly } = load(secret);
+  const j = poly.index;
+  if (!('share' in secret)) throw new CryptoError(`trustee ${j}: the ceremony is not finished (run finish first)`);
+  if (!(fingerprint instanceof Uint8Array) || fingerprint.length !== 32) {
+    throw new CryptoError(`trustee ${j}: the election fingerprint must be 32 bytes`);
+  }
+  if (election !== undefined && election !== null) checkElection(secret, fingerprint, election);
+  let ciphertexts;
+  let share;
+  try {
+    ciphertexts = parseOpeningRequest(request, fingerprint);
+    share = scalarFromHex(secret.share);
+  } catch (exc) {
+    throw new CryptoError(`trustee ${j}: malformed opening request: ${/** @type {Error} */ (exc).message}`);
+  }
+  const context = openingContext(fingerprint);
+  const shares = ciphertexts.map((ct) => ({
+    factor: pointToHex(mulSecret(ct.alpha, share)),
+    proof: pairToJson(proveDleq(context, share, G, ct.alpha, { rng })),
+  }));
+  return { index: j, shares };
 }
