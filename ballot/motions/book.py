@@ -1,0 +1,88 @@
+"""The motion book of a consultation (WeasyPrint): a table of contents, then each motion with its line numbers in
+the margin, status, authors, supporters, reason and its amendments as redlines with line references.
+Drafts are left out. Redlines print as ``[-deleted-]`` and ``{+inserted+}`` besides strike-through and underline,
+so they survive black-and-white printing and text extraction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ballot.db import utcnow
+from ballot.motions import amendments, drafting, steps, support, workflow
+from ballot.motions.amendments import AmendmentView
+from ballot.motions.lines import Line, number_lines
+from ballot.motions.models import Consultation, Motion, MotionVersion, State, TargetKind, WorkflowStep
+from ballot.motions.pages import paragraphs
+from ballot.settings import Settings
+from ballot.units.models import Unit
+from ballot.web.templating import create_environment
+
+
+@dataclass
+class BookAmendment:
+    """An amendment in the book."""
+
+    view: AmendmentView
+    supporters: list[str]
+
+
+@dataclass
+class BookMotion:
+    """A motion in the book."""
+
+    motion: Motion
+    code: str
+    version: MotionVersion
+    lines: list[Line]
+    authors: list[str]
+    supporters: list[str]
+    decision: WorkflowStep | None
+    amendments: list[BookAmendment]
+
+    @property
+    def paragraphs(self) -> list[list[Line]]:
+        return paragraphs(self.lines)
+
+
+async def book_motions(session: AsyncSession, consultation: Consultation) -> list[BookMotion]:
+    """Every motion except drafts, in order, with what the book prints."""
+    rows = (await session.scalars(select(Motion).where(Motion.consultation_id == consultation.id,
+                                                       Motion.state != State.DRAFT)
+                                  .order_by(Motion.kind, Motion.number))).all()
+    result: list[BookMotion] = []
+    for motion in rows:
+        current = await drafting.version(session, motion)
+        views = await amendments.amendment_views(session, motion, consultation.line_length)
+        history = await steps.history(session, TargetKind.MOTION, motion.id)
+        decision = next((step for step, _n in reversed(history) if step.to_state in workflow.DECISIONS), None)
+        result.append(BookMotion(
+            motion, drafting.code(motion), current, number_lines(current.body, consultation.line_length),
+            [name for name, _i in await drafting.authors(session, motion)],
+            await support.supporter_names(session, TargetKind.MOTION, motion.id), decision,
+            [BookAmendment(v, await support.supporter_names(session, TargetKind.AMENDMENT, v.amendment.id))
+             for v in views if v.amendment.state != State.WITHDRAWN]))
+    return result
+
+
+@lru_cache(maxsize=4)
+def _environment(templates_dir: Path) -> Environment:
+    return create_environment(templates_dir)
+
+
+def render_book(settings: Settings, consultation: Consultation, unit: Unit, motions: list[BookMotion]) -> bytes:
+    """The motion book as PDF bytes, in the current locale."""
+    from weasyprint import CSS, HTML  # heavy: imported when a book is asked for
+
+    context: dict[str, Any] = {"consultation": consultation, "unit": unit, "motions": motions, "now": utcnow(),
+                               "state_label": workflow.state_label}
+    html = _environment(settings.templates_dir).get_template("motions/pdf/book.html").render(**context)
+    stylesheet = CSS(filename=str(settings.static_dir / "css" / "motion-book.css"))
+    data: bytes = HTML(string=html, base_url=str(settings.static_dir)).write_pdf(stylesheets=[stylesheet])
+    return data

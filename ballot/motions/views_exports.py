@@ -1,0 +1,47 @@
+"""Downloads of a consultation: the motion book (PDF) and the open JSON export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from litestar import Response, get
+from litestar.params import FromPath
+from litestar.types import ControllerRouterHandler
+
+from ballot.i18n import get_locale, use_locale
+from ballot.motions import book, consultations
+from ballot.motions.export import export
+from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+
+
+def _download(data: bytes, media_type: str, name: str) -> Response[bytes]:
+    return Response(content=data, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"', "x-content-type-options": "nosniff"})
+
+
+@get("/consultations/{consultation_id:int}/book.pdf", name="motion-book")
+async def motion_book(db: DB, principal: CurrentPrincipal, settings: AppSettings,
+                      consultation_id: FromPath[int]) -> Response[bytes]:
+    """The motion book as PDF (rendered in a worker thread: it takes a while for a big consultation)."""
+    consultation, unit = await consultations.get_consultation(db, principal, consultation_id)
+    motions = await book.book_motions(db, consultation)
+    locale = get_locale()
+
+    def render() -> bytes:
+        with use_locale(locale):
+            return book.render_book(settings, consultation, unit, motions)
+
+    data = await asyncio.to_thread(render)
+    return _download(data, "application/pdf", f"antragsbuch-{consultation.id}.pdf")
+
+
+@get("/consultations/{consultation_id:int}/export.json", name="motion-export")
+async def motion_export(db: DB, principal: CurrentPrincipal, consultation_id: FromPath[int]) -> Response[bytes]:
+    """The consultation in the open format ``ballot-motions/1``."""
+    consultation, unit = await consultations.get_consultation(db, principal, consultation_id)
+    data = json.dumps(await export(db, consultation, unit), ensure_ascii=False, indent=2).encode()
+    return _download(data, "application/json", f"antraege-{consultation.id}.json")
+
+
+routes: list[ControllerRouterHandler] = [motion_book, motion_export]
