@@ -4,12 +4,13 @@ membership of the consultation's unit; managing (consultations, admission, decis
 
 from __future__ import annotations
 
-from ballot.authz.policy import Action, authorize, is_allowed
+from ballot.authz.models import Role
+from ballot.authz.policy import Action, authorize, holds_role, is_allowed
 from ballot.authz.principal import Principal
 from ballot.discussions.access import is_unit_member
 from ballot.exceptions import NotAuthenticated, PermissionDenied
 from ballot.i18n import gettext as _
-from ballot.motions.workflow import AUTHOR, MANAGER
+from ballot.motions.workflow import ADMIN, AUTHOR, BOARD, BODY_PREFIX
 from ballot.units.models import Unit
 
 
@@ -44,12 +45,16 @@ def ensure_member(principal: Principal | None, unit: Unit) -> Principal:
 
 
 def movers(principal: Principal | None, unit: Unit, author_ids: set[int]) -> set[str]:
-    """The roles in which ``principal`` may move a motion or amendment written by ``author_ids``."""
+    """The workflow roles (ballot/motions/workflow.py) ``principal`` holds for a motion or amendment written by
+    ``author_ids`` in ``unit``: author, board, admin and ``body:<id>`` for each body or group they sit in."""
     found: set[str] = set()
     if principal is None:
         return found
     if principal.account_id in author_ids:
         found.add(AUTHOR)
-    if is_manager(principal, unit):
-        found.add(MANAGER)
+    if holds_role(principal, Role.BOARD, unit):
+        found.add(BOARD)
+    if holds_role(principal, Role.ADMIN, unit):
+        found.add(ADMIN)
+    found.update(f"{BODY_PREFIX}{unit_id}" for unit_id in principal.group_unit_ids)
     return found

@@ -51,11 +51,13 @@ class BookMotion:
         return paragraphs(self.lines)
 
 
-async def book_motions(session: AsyncSession, consultation: Consultation) -> list[BookMotion]:
-    """Every motion except drafts, in order, with what the book prints."""
-    rows = (await session.scalars(select(Motion).where(Motion.consultation_id == consultation.id,
-                                                       Motion.state != State.DRAFT)
-                                  .order_by(Motion.kind, Motion.number))).all()
+async def book_motions(session: AsyncSession, consultation: Consultation, only: int | None = None
+                       ) -> list[BookMotion]:
+    """Every motion except drafts (``only``: just the motion with this id), in order, with what the book prints."""
+    query = select(Motion).where(Motion.consultation_id == consultation.id, Motion.state != State.DRAFT)
+    if only is not None:
+        query = query.where(Motion.id == only)
+    rows = (await session.scalars(query.order_by(Motion.kind, Motion.number))).all()
     result: list[BookMotion] = []
     for motion in rows:
         current = await drafting.version(session, motion)

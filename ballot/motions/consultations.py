@@ -14,7 +14,7 @@ from ballot.i18n import gettext as _
 from ballot.motions import access
 from ballot.motions.lines import MAX_WIDTH, MIN_WIDTH
 from ballot.motions.models import Consultation
-from ballot.motions.workflow import WORKFLOWS
+from ballot.motions.workflow import TEMPLATES
 from ballot.units.models import Unit
 
 MAX_TITLE = 200
@@ -43,7 +43,9 @@ async def create_consultation(session: AsyncSession, principal: Principal | None
                               line_length: int | None, deadline: datetime | None,
                               amendment_deadline: datetime | None, workflow: str = "default",
                               errors: dict[str, str] | None = None) -> Consultation:
-    """A new consultation; ValidationFailed names each bad field (``errors``: problems the form already found)."""
+    """A new consultation with the workflow template ``workflow`` stored as its own workflow (the board may change
+    it until the first motion is written); ValidationFailed names each bad field (``errors``: problems the form
+    already found)."""
     principal = access.ensure_manager(principal, unit)
     problems = dict(errors or {})
     if not title.strip():
@@ -53,7 +55,7 @@ async def create_consultation(session: AsyncSession, principal: Principal | None
     if line_length is None or not MIN_WIDTH <= line_length <= MAX_WIDTH:
         problems.setdefault("line_length", _("Please enter a line length between %(low)s and %(high)s characters.",
                                              low=MIN_WIDTH, high=MAX_WIDTH))
-    if workflow not in WORKFLOWS:
+    if workflow not in TEMPLATES:
         problems.setdefault("workflow", _("Please choose a workflow."))
     if deadline and amendment_deadline and amendment_deadline < deadline:
         problems.setdefault("amendment_deadline",
@@ -63,7 +65,7 @@ async def create_consultation(session: AsyncSession, principal: Principal | None
     assert line_length is not None
     consultation = Consultation(unit_id=unit.id, title=title.strip(), line_length=line_length, deadline=deadline,
                                 amendment_deadline=amendment_deadline, workflow=workflow,
-                                created_by=principal.account_id)
+                                workflow_rules=TEMPLATES[workflow].to_json(), created_by=principal.account_id)
     session.add(consultation)
     await session.flush()
     record_event(session, "motions:consultation:create", account_id=principal.account_id, unit_id=unit.id,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.db import utcnow
-from ballot.motions import drafting, steps, support
+from ballot.motions import drafting, steps, support, workflow
 from ballot.motions.book import book_motions
 from ballot.motions.models import Consultation, TargetKind, WorkflowStep
 from ballot.units.models import Unit
@@ -22,7 +22,8 @@ def _time(value: datetime | None) -> str | None:
 
 def _steps(history: list[tuple[WorkflowStep, str]]) -> list[dict[str, Any]]:
     return [{"from": s.from_state.value, "to": s.to_state.value, "at": _time(s.created_at), "by": name,
-             "note": s.note, "votes": {"yes": s.votes_yes, "no": s.votes_no, "abstain": s.votes_abstain}}
+             "note": s.note, "votes": {"yes": s.votes_yes, "no": s.votes_no, "abstain": s.votes_abstain},
+             "result": s.result_url}
             for s, name in history]
 
 
@@ -35,6 +36,7 @@ async def export(session: AsyncSession, consultation: Consultation, unit: Unit) 
         motions.append({
             "code": entry.code, "number": motion.number, "kind": motion.kind.value, "title": motion.title,
             "state": motion.state.value, "version": motion.version, "ballot": motion.election_uuid,
+            "survey": motion.survey_id,
             "authors": entry.authors,
             "supporters": entry.supporters,
             "versions": [{"number": v.number, "title": v.title, "body": v.body, "reason": v.reason,
@@ -43,6 +45,7 @@ async def export(session: AsyncSession, consultation: Consultation, unit: Unit) 
             "amendments": [{
                 "code": a.view.code, "number": a.view.amendment.number, "state": a.view.amendment.state.value,
                 "base_version": a.view.amendment.base_version, "lines": list(a.view.lines),
+                "survey": a.view.amendment.survey_id,
                 "changes": a.view.amendment.changes, "reason": a.view.amendment.reason, "author": a.view.author,
                 "supporters": await support.supporter_names(session, TargetKind.AMENDMENT, a.view.amendment.id),
                 "collides_with": a.view.collides_with,
@@ -55,6 +58,8 @@ async def export(session: AsyncSession, consultation: Consultation, unit: Unit) 
                          "unit": {"slug": unit.slug, "name": unit.name}, "line_length": consultation.line_length,
                          "deadline": _time(consultation.deadline),
                          "amendment_deadline": _time(consultation.amendment_deadline),
-                         "workflow": consultation.workflow},
+                         "workflow": consultation.workflow,
+                         "workflow_rules": workflow.rules_of(consultation.workflow,
+                                                             consultation.workflow_rules).to_json()},
         "motions": motions,
     }

@@ -14,7 +14,7 @@ from ballot.i18n import gettext as _
 
 BERLIN = ZoneInfo("Europe/Berlin")
 #: Fields whose text keeps its inner line breaks and leading spaces.
-LONG_FIELDS = frozenset({"body", "reason", "note"})
+LONG_FIELDS = frozenset({"body", "reason", "note", "comment"})
 
 
 async def read(request: Request[Any, Any, Any]) -> dict[str, str]:

@@ -53,7 +53,9 @@ class Consultation(Base):
     line_length: Mapped[int] = mapped_column(Integer, default=80)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amendment_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    workflow: Mapped[str] = mapped_column(String(32), default="default")
+    workflow: Mapped[str] = mapped_column(String(32), default="default")  # the template, or "custom"
+    #: The workflow (ballot/motions/workflow.py ``Rules.to_json``); None: the template named by ``workflow``.
+    workflow_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -75,6 +77,7 @@ class Motion(Base):
     title: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
     election_uuid: Mapped[str | None] = mapped_column(String(36))  # decided by this binding ballot
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))  # member survey
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -122,6 +125,8 @@ class Amendment(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[State] = mapped_column(Enum(State, native_enum=False, length=24))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), index=True)
+    election_uuid: Mapped[str | None] = mapped_column(String(36))  # decided by this binding ballot
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))  # member survey
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -155,4 +160,18 @@ class WorkflowStep(Base):
     votes_yes: Mapped[int | None] = mapped_column(Integer)
     votes_no: Mapped[int | None] = mapped_column(Integer)
     votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    #: The page of the survey or ballot result the decision was taken from (ballot/motions/decisions.py).
+    result_url: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommentAnchor(Base):
+    """Where a comment (a post of the motion's line-comment thread, ballot/discussions) points: a line of a version
+    of the motion. Deleting the post deletes the anchor."""
+
+    __tablename__ = "motion_comment_anchors"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("discussion_posts.id", ondelete="CASCADE"), primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motions.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)

@@ -8,7 +8,19 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.authz.principal import Principal
-from ballot.motions import access, amendments, ballots, drafting, merge, steps, support, workflow
+from ballot.motions import (
+    access,
+    amendments,
+    ballots,
+    comments,
+    decisions,
+    drafting,
+    merge,
+    steps,
+    support,
+    workflow,
+    workflow_editor,
+)
 from ballot.motions.drafting import MotionRef, code
 from ballot.motions.forms import as_local_input
 from ballot.motions.lines import Line, number_lines
@@ -28,7 +40,8 @@ def paragraphs(lines: list[Line]) -> list[list[Line]]:
 
 def helpers() -> dict[str, Any]:
     """Functions the motion templates use."""
-    return {"state_label": workflow.state_label, "action_label": workflow.action_label, "code": code,
+    return {"state_label": workflow.state_label, "role_label": workflow.role_label,
+            "action_label": workflow.action_label, "code": code,
             "decisions": workflow.DECISIONS, "local_input": as_local_input}
 
 
@@ -44,16 +57,18 @@ async def motion_context(db: AsyncSession, principal: Principal | None, ref: Mot
     amendment_rows = []
     for view in views:
         a = view.amendment
+        a_moves = await steps.allowed_moves(db, principal, ref, a)
         amendment_rows.append({
             "view": view,
             "tally": await support.tally(db, principal, unit, TargetKind.AMENDMENT, a.id),
-            "moves": await steps.allowed_moves(db, principal, ref, a),
+            "moves": a_moves, "vote": await decisions.vote_view(db, principal, ref, a, a_moves),
             "history": await steps.history(db, TargetKind.AMENDMENT, a.id),
             "may_support": access.may_take_part(principal, unit) and a.state == State.SUBMITTED
             and principal is not None and principal.account_id != a.author_id,
         })
     is_manager = access.is_manager(principal, unit)
     plan = await merge.plan(db, ref) if is_manager else None
+    moves = await steps.allowed_moves(db, principal, ref)
     return {
         "motion": motion, "consultation": consultation, "unit": unit, "version": current,
         "paragraphs": paragraphs(lines), "authors": await drafting.authors(db, motion),
@@ -62,7 +77,9 @@ async def motion_context(db: AsyncSession, principal: Principal | None, ref: Mot
         "supporters": await support.supporter_names(db, TargetKind.MOTION, motion.id),
         "may_support": access.may_take_part(principal, unit) and motion.state == State.SUBMITTED
         and principal is not None and principal.account_id not in authors,
-        "moves": await steps.allowed_moves(db, principal, ref),
+        "moves": moves, "vote": await decisions.vote_view(db, principal, ref, None, moves),
+        "comments": await comments.comments_by_paragraph(db, principal, ref, current, lines),
+        "may_comment": await comments.may_comment(db, principal, ref),
         "history": await steps.history(db, TargetKind.MOTION, motion.id),
         "amendments": amendment_rows, "is_manager": is_manager,
         "can_edit": principal is not None and principal.account_id in authors and motion.state == State.DRAFT,
@@ -85,4 +102,15 @@ async def consultation_context(db: AsyncSession, principal: Principal | None, co
                                                                      motion.id, motion.kind)})
     return {"consultation": consultation, "unit": unit, "rows": rows,
             "can_submit": access.may_take_part(principal, unit), "is_manager": access.is_manager(principal, unit),
-            "workflow_label": workflow.workflow_label(consultation.workflow), **helpers()}
+            "workflow_label": workflow.workflow_label(consultation.workflow),
+            "workflow_steps": await workflow_steps(db, consultation, unit), **helpers()}
+
+
+async def workflow_steps(db: AsyncSession, consultation: Consultation, unit: Unit) -> list[tuple[str, str, str]]:
+    """The stored workflow in words: (from, to, who) per step."""
+    bodies = await workflow_editor.bodies_of(db, unit)
+    rules = workflow.rules_of(consultation.workflow, consultation.workflow_rules)
+    order = list(State)
+    return [(workflow.state_label(t.source), workflow.state_label(t.target),
+             ", ".join(workflow.role_label(r, bodies) for r in sorted(t.roles)))
+            for t in sorted(rules.transitions, key=lambda t: (order.index(t.source), order.index(t.target)))]

@@ -60,13 +60,15 @@ async def allowed_moves(session: AsyncSession, principal: Principal | None, ref:
     authors = {amendment.author_id} if amendment is not None and amendment.author_id else (
         set() if amendment is not None else await author_ids(session, ref.motion))
     _kind, _id, state = _target(ref, amendment)
-    return workflow.transitions(ref.consultation.workflow, state, access.movers(principal, ref.unit, authors))
+    rules = workflow.rules_of(ref.consultation.workflow, ref.consultation.workflow_rules)
+    return workflow.transitions(rules, state, access.movers(principal, ref.unit, authors))
 
 
 async def move(session: AsyncSession, principal: Principal | None, ref: MotionRef, target: str, *,
                amendment: Amendment | None = None, note: str = "", votes: Votes = Votes(),
-               now: datetime | None = None) -> WorkflowStep:
-    """Move the motion (or ``amendment``) to ``target``; PermissionDenied when the principal may not make the move,
+               now: datetime | None = None, result_url: str | None = None) -> WorkflowStep:
+    """Move the motion (or ``amendment``) to ``target`` as the consultation's stored workflow allows (``result_url``:
+    the survey or ballot result a decision was taken from); PermissionDenied when the principal may not make the move,
     ValidationFailed (field ``target``, ``note`` or a count) when a precondition fails."""
     principal = access.logged_in(principal)
     now = now or utcnow()
@@ -99,7 +101,7 @@ async def move(session: AsyncSession, principal: Principal | None, ref: MotionRe
         raise ValidationFailed(errors)
     step = WorkflowStep(target_kind=kind, target_id=target_id, from_state=state, to_state=to,
                         account_id=principal.account_id, note=note.strip(), votes_yes=votes.yes, votes_no=votes.no,
-                        votes_abstain=votes.abstain, created_at=now)
+                        votes_abstain=votes.abstain, result_url=result_url, created_at=now)
     session.add(step)
     if amendment is not None:
         amendment.state = to

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from ballot.exceptions import PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
-from ballot.motions import access, consultations, drafting, pages, workflow
+from ballot.motions import access, consultations, deadlines, drafting, pages, workflow
 from ballot.motions.drafting import EditConflict, MotionRef
-from ballot.motions.forms import local_datetime, read, whole
+from ballot.motions.forms import as_local_input, local_datetime, read, whole
 from ballot.motions.lines import MAX_WIDTH, MIN_WIDTH
 from ballot.motions.models import MotionKind, State
 from ballot.units.models import Unit
@@ -47,23 +47,50 @@ async def consultation_list(db: DB, principal: CurrentPrincipal, slug: FromPath[
     return page("list.html", {"unit": unit, "consultations": rows, "is_manager": access.is_manager(principal, unit)})
 
 
-def _consultation_form(unit: Unit, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+async def _consultation_form(db: DB, unit: Unit, values: dict[str, str], errors: dict[str, str],
+                             proposed: bool = False) -> dict[str, Any]:
+    rules = await deadlines.statute_deadlines(db, unit)
     return {"unit": unit, "values": values, "errors": errors, "min_width": MIN_WIDTH, "max_width": MAX_WIDTH,
-            "workflows": [(name, workflow.workflow_label(name)) for name in workflow.WORKFLOWS]}
+            "workflows": [(name, workflow.workflow_label(name)) for name in workflow.TEMPLATES],
+            "statute_deadlines": deadlines.explanation(rules) if rules.any else "", "proposed": proposed}
+
+
+def _propose(values: dict[str, str], rules: deadlines.StatuteDeadlines, errors: dict[str, str]) -> bool:
+    """Fill the deadline fields from the date of the convention (``event_at``); an error beside it otherwise."""
+    event_at = local_datetime(values, "event_at", errors)
+    if event_at is None or not rules.any:
+        if "event_at" not in errors:
+            errors["event_at"] = (_("Please enter the date of the convention.") if rules.any else
+                                  _("The statute of this unit sets no deadlines for motions."))
+        return False
+    deadline, amendment_deadline = deadlines.propose(event_at, rules)
+    for name, value in (("deadline", deadline), ("amendment_deadline", amendment_deadline)):
+        if value is not None:
+            values[name] = as_local_input(value)
+    return True
 
 
 @get("/units/{slug:str}/consultations/new", name="motion-consultation-new")
-async def consultation_new(db: DB, principal: CurrentPrincipal, slug: FromPath[str]) -> Template:
-    """The form for a new consultation (board and admins)."""
+async def consultation_new(db: DB, principal: CurrentPrincipal, slug: FromPath[str],
+                           event_at: FromQuery[str] = "") -> Template:
+    """The form for a new consultation (board and admins); with ``event_at`` (the convention's date, from the small
+    form above it) the deadlines are proposed from the statute."""
     unit = await get_unit(db, slug)
     access.ensure_manager(principal, unit)
-    return page("consultation_new.html", _consultation_form(unit, {"line_length": "80", "workflow": "default"}, {}))
+    values = {"line_length": "80", "workflow": "default"}
+    errors: dict[str, str] = {}
+    proposed = False
+    if event_at:
+        values["event_at"] = event_at[:40]
+        proposed = _propose(values, await deadlines.statute_deadlines(db, unit), errors)
+    return page("consultation_new.html", await _consultation_form(db, unit, values, errors, proposed))
 
 
 @post("/units/{slug:str}/consultations/new", name="motion-consultation-create")
 async def consultation_create(request: Req, db: DB, principal: CurrentPrincipal, slug: FromPath[str]) -> Any:
     """Create it; errors beside their fields."""
     unit = await get_unit(db, slug)
+    access.ensure_manager(principal, unit)
     values = await read(request)
     errors: dict[str, str] = {}
     deadline = local_datetime(values, "deadline", errors)
@@ -74,7 +101,7 @@ async def consultation_create(request: Req, db: DB, principal: CurrentPrincipal,
             deadline=deadline, amendment_deadline=amendment_deadline, workflow=values.get("workflow", ""),
             errors=errors)
     except ValidationFailed as exc:
-        return page("consultation_new.html", _consultation_form(unit, values, exc.errors), 422)
+        return page("consultation_new.html", await _consultation_form(db, unit, values, exc.errors), 422)
     return Redirect(path=f"/consultations/{created.id}")
 
 

@@ -12,7 +12,19 @@ from litestar.types import ControllerRouterHandler
 
 from ballot.exceptions import PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
-from ballot.motions import access, amendments, ballots, drafting, merge, pages, steps, support
+from ballot.motions import (
+    access,
+    amendments,
+    ballots,
+    drafting,
+    merge,
+    pages,
+    steps,
+    support,
+    views_comments,
+    views_decisions,
+    views_workflow,
+)
 from ballot.motions.forms import read, whole
 from ballot.motions.lines import number_lines
 from ballot.motions.models import MotionKind, TargetKind
@@ -152,6 +164,7 @@ async def merge_save(request: Req, db: DB, principal: CurrentPrincipal, motion_i
 
 
 routes: list[ControllerRouterHandler] = [
+    *views_workflow.routes, *views_decisions.routes, *views_comments.routes,
     motion_support, amendment_support, motion_move, amendment_move, motion_ballot, amend_form, amend_save,
     merge_form, merge_save,
 ]

@@ -9,8 +9,11 @@ from litestar import Response, get
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
+from ballot.exceptions import NotFound
 from ballot.i18n import get_locale, use_locale
-from ballot.motions import book, consultations
+from ballot.i18n import gettext as _
+from ballot.motions import book, consultations, drafting
+from ballot.motions.docx_book import render_docx
 from ballot.motions.export import export
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 
@@ -44,4 +47,33 @@ async def motion_export(db: DB, principal: CurrentPrincipal, consultation_id: Fr
     return _download(data, "application/json", f"antraege-{consultation.id}.json")
 
 
-routes: list[ControllerRouterHandler] = [motion_book, motion_export]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@get("/consultations/{consultation_id:int}/book.docx", name="motion-book-docx")
+async def motion_book_docx(db: DB, principal: CurrentPrincipal, consultation_id: FromPath[int]) -> Response[bytes]:
+    """The motion book as DOCX for the press office."""
+    consultation, unit = await consultations.get_consultation(db, principal, consultation_id)
+    motions = await book.book_motions(db, consultation)
+    locale = get_locale()
+
+    def render() -> bytes:
+        with use_locale(locale):
+            return render_docx(consultation, unit, motions)
+
+    return _download(await asyncio.to_thread(render), DOCX, f"antragsbuch-{consultation.id}.docx")
+
+
+@get("/motions/{motion_id:int}/motion.docx", name="motion-docx")
+async def motion_docx(db: DB, principal: CurrentPrincipal, motion_id: FromPath[int]) -> Response[bytes]:
+    """One motion (not a draft) with its amendments as DOCX."""
+    ref = await drafting.get_motion(db, principal, motion_id)
+    motions = await book.book_motions(db, ref.consultation, only=ref.motion.id)
+    if not motions:
+        raise NotFound(_("A draft cannot be exported."))
+    with use_locale(get_locale()):
+        data = render_docx(ref.consultation, ref.unit, motions, book=False)
+    return _download(data, DOCX, f"{motions[0].code}.docx")
+
+
+routes: list[ControllerRouterHandler] = [motion_book, motion_export, motion_book_docx, motion_docx]

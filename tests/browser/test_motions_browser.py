@@ -1,7 +1,8 @@
 """Motions in Chromium: the admin lets one supporter suffice in Kreisverband Köln's statute; the board opens a
 consultation; a member drafts a motion with a co-author who edits it; the member submits; a supporter supports; the
 board admits it; an amendment is proposed, supported, admitted and adopted; the board records the decision with
-counts, merges the amendment and downloads the motion book. Key pages: axe-core clean, no sideways scrolling at
+counts, merges the amendment and downloads the motion book (PDF and DOCX). The board also tries the workflow
+editor (an error beside the steps, then the convention template). Key pages: axe-core clean, no sideways scrolling at
 360x740."""
 
 from __future__ import annotations
@@ -60,6 +61,25 @@ def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
     board.locator("button[type=submit].primary").click()
     board.wait_for_url("**/consultations/*")
     consultation_url = board.url
+
+    # The workflow editor: a state left out while steps still use it is an error beside the steps; the
+    # convention template (no recommendation) is loaded and saved.
+    board.locator("a[href$='/workflow']").click()
+    board.wait_for_url("**/workflow")
+    board.locator("input[name=states][value=recommendation]").uncheck()
+    board.locator("form[method=post] button[type=submit].primary").click()
+    assert board.locator("#f-t-admitted-error").is_visible()
+    failures += _check(board, "workflow-errors", DESKTOP)
+    board.locator("#f-template").select_option("convention")
+    board.locator("form[method=get] button[type=submit]").click()
+    board.wait_for_url("**/workflow?template=convention")
+    assert not board.locator("input[name='t:admitted:recommendation'][value=board]").is_checked()
+    board.set_viewport_size(PHONE)
+    failures += _check(board, "workflow-phone", PHONE)
+    board.set_viewport_size(DESKTOP)
+    board.locator("form[method=post] button[type=submit].primary").click()
+    board.wait_for_url(consultation_url)
+    assert "Decision at the convention, without a recommendation" in board.locator("main").inner_text()
 
     member = open_page(MEMBER, bypass_csp=True)
     member.goto(consultation_url)
@@ -132,4 +152,8 @@ def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
     path = download.value.path()
     with open(path, "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+    with board.expect_download() as download:
+        board.locator("a[href$='/book.docx']").click()
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(2) == b"PK"  # a DOCX is a ZIP package
     assert not failures, "\n".join(failures)
