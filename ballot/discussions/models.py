@@ -157,4 +157,60 @@ class CodeOfConduct(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class NotifyMode(enum.StrEnum):
+    """How a member hears of new posts in what they subscribed to."""
+
+    IMMEDIATE = "immediate"  # one mail per new post
+    DIGEST = "digest"  # one mail a day with everything new
+    OFF = "off"  # no mail (subscriptions still mark threads as followed)
+
+
+class NotificationPreference(Base):
+    """A member's notification choice. ``digest_until``: the digest covered posts up to this time (the watermark
+    that makes the daily digest idempotent); set when the choice is made, so a first digest starts from there."""
+
+    __tablename__ = "discussion_notification_preferences"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[NotifyMode] = mapped_column(Enum(NotifyMode, native_enum=False, length=16))
+    digest_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadSubscription(Base):
+    """A member follows a thread (new replies are notified)."""
+
+    __tablename__ = "discussion_thread_subscriptions"
+    __table_args__ = (UniqueConstraint("account_id", "thread_id", name="uq_discussion_thread_subscriptions_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("discussion_threads.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnitSubscription(Base):
+    """A member follows a unit's discussion area (every new thread there is notified)."""
+
+    __tablename__ = "discussion_unit_subscriptions"
+    __table_args__ = (UniqueConstraint("account_id", "unit_id", name="uq_discussion_unit_subscriptions_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadRead(Base):
+    """How far a member has read a thread: every post with a higher id is new to them (the unread marker)."""
+
+    __tablename__ = "discussion_thread_reads"
+    __table_args__ = (UniqueConstraint("account_id", "thread_id", name="uq_discussion_thread_reads_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("discussion_threads.id", ondelete="CASCADE"), index=True)
+    last_post_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
 event.listen(Post.__table__, "after_create", search_schema.install)

@@ -27,6 +27,8 @@ from ballot.web.ratelimit import RateLimiter
 MAX_TITLE = 200
 MAX_BODY = 20_000
 PER_PAGE = 20
+#: Posts per page of a thread (a thread of 2,000 replies renders in pages; see docs/performance.md).
+POSTS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,12 @@ class PostView:
     is_mine: bool = False
 
 
-def _author_name(name: str | None) -> str:
+def author_name(name: str | None) -> str:
+    """The display name of a post's author (an account deleted since: "Former member")."""
     return name or _("Former member")
+
+
+_author_name = author_name
 
 
 def check_text(title: str | None, body: str) -> dict[str, str]:
@@ -122,30 +128,66 @@ async def get_post(session: AsyncSession, principal: Principal | None, post_id: 
     return post, thread, unit
 
 
-async def thread_posts(session: AsyncSession, principal: Principal | None, thread: Thread) -> list[PostView]:
-    """The thread's posts in reading order: each post followed by its replies (depth first, oldest first)."""
+@dataclass(frozen=True)
+class Outline:
+    """A thread's posts in reading order (each post followed by its replies), without their texts: enough to page,
+    to count unread posts and to find the page of a post."""
+
+    order: list[int]
+    authors: dict[int, int | None]
+    hidden: set[int]
+
+    def pages(self) -> int:
+        return max(1, math.ceil(len(self.order) / POSTS_PER_PAGE))
+
+    def page_of(self, post_id: int) -> int:
+        """The page showing ``post_id`` (1 when it is not in the thread)."""
+        try:
+            return self.order.index(post_id) // POSTS_PER_PAGE + 1
+        except ValueError:
+            return 1
+
+
+async def thread_outline(session: AsyncSession, thread: Thread) -> Outline:
+    """Ids, parents, authors and hidden flags of every post (one light query), in reading order."""
     rows = (await session.execute(
-        select(Post, Account.display_name).outerjoin(Account, Account.id == Post.author_id)
-        .where(Post.thread_id == thread.id).order_by(Post.id)
-    )).all()
+        select(Post.id, Post.parent_id, Post.author_id, Post.hidden)
+        .where(Post.thread_id == thread.id).order_by(Post.id))).all()
+    children: dict[int | None, list[int]] = {}
+    for post_id, parent_id, _author, _hidden in rows:
+        children.setdefault(parent_id, []).append(post_id)
+    order: list[int] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        post_id = stack.pop()
+        order.append(post_id)
+        stack.extend(reversed(children.get(post_id, [])))
+    return Outline(order, {r[0]: r[2] for r in rows}, {r[0] for r in rows if r[3]})
+
+
+async def thread_posts(session: AsyncSession, principal: Principal | None, thread: Thread, page: int | None = None,
+                       outline: Outline | None = None) -> list[PostView]:
+    """The thread's posts in reading order: each post followed by its replies (depth first, oldest first); with
+    ``page``, only the :data:`POSTS_PER_PAGE` posts of that page (texts are loaded for those only)."""
+    outline = outline or await thread_outline(session, thread)
+    ids = outline.order
+    if page is not None:
+        ids = ids[(page - 1) * POSTS_PER_PAGE:page * POSTS_PER_PAGE]
+    if not ids:
+        return []
+    wanted = select(Post, Account.display_name).outerjoin(Account, Account.id == Post.author_id)
+    wanted = wanted.where(Post.thread_id == thread.id) if page is None else wanted.where(Post.id.in_(ids))
+    rows = (await session.execute(wanted)).all()
     files: dict[int, list[Attachment]] = {}
-    for attachment in (await session.scalars(
-        select(Attachment).join(Post, Post.id == Attachment.post_id)
-        .where(Post.thread_id == thread.id).order_by(Attachment.id))).all():
+    attachments = select(Attachment).order_by(Attachment.id)
+    attachments = (attachments.join(Post, Post.id == Attachment.post_id).where(Post.thread_id == thread.id)
+                   if page is None else attachments.where(Attachment.post_id.in_(ids)))
+    for attachment in (await session.scalars(attachments)).all():
         files.setdefault(attachment.post_id, []).append(attachment)
     me = principal.account_id if principal else None
     views = {post.id: PostView(post, _author_name(name), files.get(post.id, []),
                                me is not None and post.author_id == me) for post, name in rows}
-    children: dict[int | None, list[int]] = {}
-    for post, _name in rows:
-        children.setdefault(post.parent_id, []).append(post.id)
-    ordered: list[PostView] = []
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        post_id = stack.pop()
-        ordered.append(views[post_id])
-        stack.extend(reversed(children.get(post_id, [])))
-    return ordered
+    return [views[post_id] for post_id in ids if post_id in views]
 
 
 async def create_thread(
@@ -191,20 +233,10 @@ async def create_thread(
     return thread
 
 
-async def reply(
-    session: AsyncSession,
-    principal: Principal | None,
-    thread: Thread,
-    unit: Unit,
-    *,
-    parent_id: int | None,
-    body: str,
-    settings: Settings,
-    uploads: Sequence[Upload] = (),
-    limiter: RateLimiter | None = None,
-) -> Post:
-    """Reply to ``parent_id`` (or to the opening post); a reply deeper than MAX_DEPTH attaches to the deepest allowed
-    ancestor."""
+async def check_reply(session: AsyncSession, principal: Principal | None, thread: Thread, unit: Unit, *,
+                      parent_id: int | None, body: str, limiter: RateLimiter | None = None) -> tuple[Principal, Post]:
+    """Everything a reply must pass (reading only): the right to post, the text, the parent (a reply deeper than
+    MAX_DEPTH attaches to the deepest allowed ancestor), the rate limit. Returns the principal and the parent."""
     principal = ensure_logged_in(principal)
     if not access.may_post(principal, thread, unit):
         if thread.closed:
@@ -224,6 +256,25 @@ async def reply(
         parent = above
     if limiter is not None:
         limiter.hit(f"account:{principal.account_id}")
+    return principal, parent
+
+
+async def reply(
+    session: AsyncSession,
+    principal: Principal | None,
+    thread: Thread,
+    unit: Unit,
+    *,
+    parent_id: int | None,
+    body: str,
+    settings: Settings,
+    uploads: Sequence[Upload] = (),
+    limiter: RateLimiter | None = None,
+) -> Post:
+    """Reply to ``parent_id`` (or to the opening post) in ``session``'s transaction (the web form goes through the
+    group commit of :mod:`ballot.discussions.writer` instead, with the same checks)."""
+    principal, parent = await check_reply(session, principal, thread, unit, parent_id=parent_id, body=body,
+                                          limiter=limiter)
     post = await _add_post(session, principal, thread, parent, body, settings, uploads)
     await session.execute(update(Thread).where(Thread.id == thread.id).values(
         reply_count=Thread.reply_count + 1, last_activity_at=post.created_at))

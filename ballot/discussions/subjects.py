@@ -37,8 +37,18 @@ async def _election(session: AsyncSession, principal: Principal | None, ref: str
     return Subject(SubjectKind.ELECTION.value, election.id, unit, title, f"/ballots/{election.uuid}")
 
 
+async def _motion(session: AsyncSession, principal: Principal | None, ref: str) -> Subject:
+    from ballot.motions.drafting import code, get_motion  # the motions package is optional for discussions
+
+    if not ref.isdigit() or len(ref) > 12:
+        raise NotFound(_("This page does not exist."))
+    found = await get_motion(session, principal, int(ref))
+    return Subject("motion", found.motion.id, found.unit, f"{code(found.motion)}: {found.motion.title}",
+                   f"/motions/{found.motion.id}")
+
+
 Resolver = Callable[[AsyncSession, Principal | None, str], Awaitable[Subject]]
-RESOLVERS: dict[str, Resolver] = {SubjectKind.ELECTION.value: _election}
+RESOLVERS: dict[str, Resolver] = {SubjectKind.ELECTION.value: _election, "motion": _motion}
 
 
 async def resolve(session: AsyncSession, principal: Principal | None, kind: str, ref: str) -> Subject:

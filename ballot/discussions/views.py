@@ -7,19 +7,24 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from litestar import MediaType, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 
+from ballot import live
 from ballot.accounts.models import Account
 from ballot.authz.principal import Principal
-from ballot.discussions import access, conduct, moderation, services, subjects
+from ballot.discussions import access, conduct, moderation, notifications, services, subjects, subscriptions
+from ballot.discussions import live as discussion_live
 from ballot.discussions.attachments import read_attachment
 from ballot.discussions.forms import FILE_FIELD, PostForm, parent_of, read_post_form, whole_number
 from ballot.discussions.models import MAX_DEPTH, Attachment, Post, Thread
 from ballot.discussions.rendering import quote as quote_markdown
+from ballot.discussions.writer import Draft, writer_of
 from ballot.exceptions import NotAuthenticated, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from ballot.i18n import get_locale
 from ballot.i18n import gettext as _
 from ballot.settings import Settings
 from ballot.units.models import Unit
@@ -46,13 +51,19 @@ def limits_context(settings: Settings) -> dict[str, Any]:
             "file_types": ", ".join(limits.attachment_types), "file_field": FILE_FIELD}
 
 
+def notify_later(request: Req, settings: Settings, post_id: int) -> BackgroundTask:
+    """Mail the new post to its immediate followers after the response has gone (the author does not wait)."""
+    return BackgroundTask(notifications.notify_new_post, request.app.state.db_factory, settings, post_id)
+
+
 def _page_number(raw: str | None) -> int:
     return whole_number(raw) or 1
 
 
 def thread_url(thread: Thread | int, post_id: int | None = None) -> str:
+    """A thread's page; with ``post_id`` the page showing that post, scrolled to it."""
     tid = thread if isinstance(thread, int) else thread.id
-    return f"/discussions/{tid}" + (f"#post-{post_id}" if post_id else "")
+    return f"/discussions/{tid}" + (f"?post={post_id}#post-{post_id}" if post_id else "")
 
 
 # --- unit list ------------------------------------------------------------------------------------------------
@@ -70,6 +81,9 @@ async def discussion_list(db: DB, principal: CurrentPrincipal, slug: FromPath[st
         "unit": unit, "listing": listing, "can_start": access.may_start(principal, unit),
         "is_moderator": moderator, "open_reports": await moderation.open_report_count(db, unit) if moderator else 0,
         "has_conduct": code is not None, "visibility_label": services.visibility_label, "principal": principal,
+        "unread": await subscriptions.unread_counts(db, principal, [row.thread.id for row in listing.rows]),
+        "follows_unit": await subscriptions.follows_unit(db, principal, unit),
+        "can_follow_unit": principal is not None and (access.is_unit_member(principal, unit) or moderator),
     }
     return _page("discussions/list.html", context)
 
@@ -128,15 +142,32 @@ async def discussion_create(request: Req, db: DB, principal: CurrentPrincipal, s
         return _page("discussions/new.html", await _new_context(unit, form, settings, subject), 422)
     except RateLimited as exc:
         return _page("discussions/new.html", await _new_context(unit, form, settings, subject, exc.message), 429)
-    return Redirect(path=thread_url(thread))
+    assert principal is not None
+    await subscriptions.follow_thread(db, principal, thread, unit)  # authors hear of replies to their thread
+    opening = await services.opening_post(db, thread)
+    assert opening is not None
+    await db.commit()
+    return Redirect(path=thread_url(thread), background=notify_later(request, settings, opening.id))
 
 
 # --- thread ---------------------------------------------------------------------------------------------------
 
 
 async def thread_context(db: DB, principal: Principal | None, thread: Thread, unit: Unit, settings: Settings,
-                         form: PostForm | None = None, error: str = "") -> dict[str, Any]:
-    posts = await services.thread_posts(db, principal, thread)
+                         form: PostForm | None = None, error: str = "", page: int = 1,
+                         post_id: int | None = None) -> dict[str, Any]:
+    """One page of the thread (the page showing ``post_id`` when given), with the viewer's unread marker; opening it
+    marks the whole thread as read (the notice links to the first new post, on whichever page it is)."""
+    outline = await services.thread_outline(db, thread)
+    pages = outline.pages()
+    page = outline.page_of(post_id) if post_id is not None else min(max(1, page), pages)
+    posts = await services.thread_posts(db, principal, thread, page, outline)
+    seen = await subscriptions.last_read(db, principal, thread.id)
+    me = principal.account_id if principal else None
+    unread = [] if seen is None else [
+        pid for pid in outline.order if pid > seen and pid not in outline.hidden and outline.authors[pid] != me]
+    await subscriptions.mark_read(db, principal, thread.id, max(outline.order, default=0), seen)
+    first_unread = min(unread) if unread else None
     subject = None
     if thread.subject_kind and thread.subject_id is not None:
         subject = await _subject_title(db, principal, thread)
@@ -145,6 +176,10 @@ async def thread_context(db: DB, principal: Principal | None, thread: Thread, un
         "can_reply": access.may_post(principal, thread, unit), "is_moderator": access.may_moderate(principal, unit),
         "max_depth": MAX_DEPTH, "visibility_label": services.visibility_label(thread.visibility),
         "form": form or PostForm(), "errors": (form.errors if form else {}), "error": error, "subject": subject,
+        "following": await subscriptions.is_following(db, principal, thread),
+        "first_unread": first_unread, "unread_count": len(unread),
+        "first_unread_page": outline.page_of(first_unread) if first_unread else 1, "page": page, "pages": pages,
+        "live_after": max(outline.order, default=0),
         **limits_context(settings),
     }
 
@@ -160,14 +195,38 @@ async def _subject_title(db: DB, principal: Principal | None, thread: Thread) ->
             except (NotFound, PermissionDenied, NotAuthenticated):
                 return None
             return {"title": found.title, "url": found.url}
+    if thread.subject_kind == "motion" and thread.subject_id is not None:  # motions are referred to by id
+        try:
+            found = await subjects.resolve(db, principal, "motion", str(thread.subject_id))
+        except (NotFound, PermissionDenied, NotAuthenticated):
+            return None
+        return {"title": found.title, "url": found.url, "about": _("This discussion is about the motion")}
     return None
 
 
 @get("/discussions/{thread_id:int}", name="discussion-thread")
-async def thread_page(db: DB, principal: CurrentPrincipal, settings: AppSettings, thread_id: FromPath[int]) -> Template:
-    """A thread with its nested replies and, for those who may, the reply form."""
+async def thread_page(db: DB, principal: CurrentPrincipal, settings: AppSettings, thread_id: FromPath[int],
+                      page: FromQuery[str | None] = None, post: FromQuery[str | None] = None) -> Template:
+    """A thread with its nested replies (100 posts a page; ``?post=<id>`` opens the page showing that post) and, for
+    those who may, the reply form."""
     thread, unit = await services.get_thread(db, principal, thread_id)
-    return _page("discussions/thread.html", await thread_context(db, principal, thread, unit, settings))
+    return _page("discussions/thread.html", await thread_context(
+        db, principal, thread, unit, settings, page=_page_number(page), post_id=whole_number(post)))
+
+
+@get("/discussions/{thread_id:int}/live", name="discussion-live")
+async def thread_live(request: Req, principal: CurrentPrincipal, thread_id: FromPath[int],
+                      after: FromQuery[str | None] = None) -> ServerSentEvent:
+    """The thread's live updates (htmx SSE): new and changed posts, rendered for this viewer. Read access is checked
+    here and again for every post; no database connection is held while the stream waits."""
+    state = request.app.state
+    async with state.db_factory() as session:
+        await services.get_thread(session, principal, thread_id)
+    engine = request.app.template_engine
+    assert engine is not None
+    render = discussion_live.renderer(state, engine.engine, principal, thread_id, get_locale(),
+                                      whole_number(after) or 0)
+    return live.sse_response(state, discussion_live.channel(thread_id), render)
 
 
 # --- reply ----------------------------------------------------------------------------------------------------
@@ -217,23 +276,29 @@ async def reply_create(request: Req, db: DB, principal: CurrentPrincipal, settin
     services.ensure_logged_in(principal)
     form = await read_post_form(request, settings)
     parent_id, parent_error = parent_of(form)
-    parent = await _parent(db, thread, form.values.get("parent"))
     try:
         if parent_error:
             form.errors["parent"] = parent_error
         if form.errors:
             raise ValidationFailed(form.errors)
-        reply = await services.reply(db, principal, thread, unit, parent_id=parent_id,
-                                     body=form.values.get("body", ""), settings=settings, uploads=form.uploads,
-                                     limiter=post_limiter(request, settings))
+        author, parent_post = await services.check_reply(
+            db, principal, thread, unit, parent_id=parent_id, body=form.values.get("body", ""),
+            limiter=post_limiter(request, settings))
     except ValidationFailed as exc:
         form.errors.update(exc.errors)
+        parent = await _parent(db, thread, form.values.get("parent"))
         return _page("discussions/reply.html",
                     await _reply_context(db, principal, thread, unit, settings, parent, form), 422)
     except RateLimited as exc:
+        parent = await _parent(db, thread, form.values.get("parent"))
         return _page("discussions/reply.html",
                     await _reply_context(db, principal, thread, unit, settings, parent, form, exc.message), 429)
-    return Redirect(path=thread_url(thread, reply.id))
+    await db.commit()  # the request's reads end here; the group commit stores the reply (and sends it live)
+    stored = await writer_of(request.app.state).add(Draft(
+        thread.id, parent_post.id, parent_post.depth + 1, author.account_id, form.values.get("body", ""),
+        form.uploads))
+    return Redirect(path=thread_url(thread, stored.post_id),
+                    background=notify_later(request, settings, stored.post_id) if stored.notify else None)
 
 
 # --- edit and history -----------------------------------------------------------------------------------------
@@ -266,6 +331,7 @@ async def edit_save(request: Req, db: DB, principal: CurrentPrincipal, settings:
     except ValidationFailed as exc:
         form.errors.update(exc.errors)
         return _page("discussions/edit.html", _edit_context(post_obj, thread, unit, form), 422)
+    await discussion_live.announce(request.app.state, db, post_obj, discussion_live.CHANGED)
     return Redirect(path=thread_url(thread, post_obj.id))
 
 
@@ -316,6 +382,6 @@ async def about(db: DB, principal: CurrentPrincipal, kind: FromPath[str], ref: F
 
 
 routes: list[ControllerRouterHandler] = [
-    discussion_list, discussion_new, discussion_create, thread_page, reply_form, reply_create, edit_form, edit_save,
-    history, attachment, about,
+    discussion_list, discussion_new, discussion_create, thread_page, thread_live, reply_form, reply_create, edit_form,
+    edit_save, history, attachment, about,
 ]

@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 
 from ballot.authz.policy import Action, authorize, is_allowed
 from ballot.discussions import conduct, moderation, services
+from ballot.discussions import live as discussion_live
 from ballot.discussions.forms import PostForm, read_post_form
 from ballot.discussions.models import ModerationAction
 from ballot.discussions.views import Req, _page, thread_url
@@ -103,6 +104,7 @@ async def moderate_post(request: Req, db: DB, principal: CurrentPrincipal, setti
     except Conflict as exc:
         return _page("discussions/moderate_post.html",
                      _decision_context(post_obj, thread, unit, mode, form, exc.message), 409)
+    await discussion_live.announce(request.app.state, db, post_obj, discussion_live.CHANGED)
     return Redirect(path=thread_url(thread, post_obj.id))
 
 
