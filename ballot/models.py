@@ -8,13 +8,27 @@ from ballot.discussions.models import (
     Attachment,
     CodeOfConduct,
     ModerationEvent,
+    NotificationPreference,
     Post,
     PostReport,
     PostRevision,
     Thread,
+    ThreadRead,
+    ThreadSubscription,
+    UnitSubscription,
 )
 from ballot.mail.models import DevMail
 from ballot.members.models import ConsentEvent, GroupMembership, Member
+from ballot.motions.models import (
+    Amendment,
+    Consultation,
+    Motion,
+    MotionAuthor,
+    MotionVersion,
+    Support,
+    WorkflowStep,
+)
+from ballot.polls.models import PollAnswer, PollQuestion, PollSession
 from ballot.referendums.models import (
     BoardEntry,
     DecryptionUpload,
@@ -28,10 +42,12 @@ from ballot.referendums.models import (
 )
 from ballot.referendums.postal_models import PostalEntry
 from ballot.statutes.models import StatuteSnapshot, StatuteVersion
+from ballot.surveys.models import Survey, SurveyParticipation, SurveyRespondent, SurveyResponse
 from ballot.units.models import Unit
 
 __all__ = [
     "Account",
+    "Amendment",
     "ApiToken",
     "Attachment",
     "AuditEvent",
@@ -40,6 +56,7 @@ __all__ = [
     "BoardEntry",
     "CodeOfConduct",
     "ConsentEvent",
+    "Consultation",
     "DecryptionUpload",
     "DevMail",
     "Election",
@@ -49,7 +66,14 @@ __all__ = [
     "GroupMembership",
     "Member",
     "ModerationEvent",
+    "Motion",
+    "MotionAuthor",
+    "MotionVersion",
+    "NotificationPreference",
     "OneTimeToken",
+    "PollAnswer",
+    "PollQuestion",
+    "PollSession",
     "Post",
     "PostReport",
     "PostRevision",
@@ -59,7 +83,16 @@ __all__ = [
     "SealedShare",
     "StatuteSnapshot",
     "StatuteVersion",
+    "Support",
+    "Survey",
+    "SurveyParticipation",
+    "SurveyRespondent",
+    "SurveyResponse",
     "Thread",
+    "ThreadRead",
+    "ThreadSubscription",
     "Unit",
+    "UnitSubscription",
     "VoterRegister",
+    "WorkflowStep",
 ]

@@ -80,6 +80,13 @@ class DiscussionSettings:
 
 
 @dataclass(frozen=True)
+class SurveySettings:
+    """Surveys: the smallest group of respondents a breakdown by unit shows on its own (docs/surveys.md)."""
+
+    min_cell_size: int = 5
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the application reads from its environment."""
 
@@ -101,7 +108,10 @@ class Settings:
     mail: MailSettings
     #: Seconds between the app's runs of the due jobs (announcements); 0 = off (run ``ballot maintenance run-due``).
     due_jobs_seconds: int = 0
+    #: Database connections each worker keeps open (more wait briefly for one instead of opening new ones).
+    database_pool_size: int = 20
     discussions: DiscussionSettings = field(default_factory=DiscussionSettings)
+    surveys: SurveySettings = field(default_factory=SurveySettings)
 
     @property
     def is_development(self) -> bool:
@@ -169,6 +179,7 @@ def load_settings() -> Settings:
             sender=_env("MAIL_FROM", "Mitgliederportal <noreply@localhost>"),
         ),
         due_jobs_seconds=_env_int("DUE_JOBS_SECONDS", 0),
+        database_pool_size=max(1, _env_int("DATABASE_POOL_SIZE", 20)),
         discussions=DiscussionSettings(
             attachment_max_bytes=_env_int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
             attachment_types=tuple(
@@ -179,6 +190,7 @@ def load_settings() -> Settings:
             posts_per_window=_env_int("POSTS_PER_WINDOW", 6),
             post_window_seconds=_env_int("POST_WINDOW_SECONDS", 60),
         ),
+        surveys=SurveySettings(min_cell_size=max(1, _env_int("SURVEY_MIN_CELL_SIZE", 5))),
     )
 
 

@@ -1,5 +1,7 @@
 """Run every benchmark in turn (``make bench``); pass ``--voters N`` for the whole-record verification size.
 
+The PostgreSQL runs need the server of BALLOT_TEST_DATABASE_URL (default 127.0.0.1:5432, database ``test``).
+
 Benchmarks print figures and ratios; they are never part of the test suite. Run them on a quiet machine.
 """
 
@@ -20,6 +22,11 @@ def main() -> int:
     runs = [
         [sys.executable, str(HERE / "crypto_ballots.py")],
         [sys.executable, str(HERE / "audit_verify.py"), "--voters", str(args.voters)],
+        *([sys.executable, str(HERE / "cast_http.py"), "--voters", "1500", "--backend", backend]
+          for backend in ("sqlite", "postgres")),
+        *([sys.executable, str(HERE / "polls.py"), "--backend", backend] for backend in ("sqlite", "postgres")),
+        [sys.executable, str(HERE / "discussions.py"), "--backend", "both"],
+        [sys.executable, str(HERE / "motions.py")],
     ]
     status = 0
     for command in runs:

@@ -14,6 +14,7 @@ from ballot.authz.principal import Grant, Principal
 from ballot.members.models import GroupMembership, Member
 from ballot.units.models import Unit
 
+
 def account_query() -> Any:
     """Account and home unit path; callers add the join and condition that find the account."""
     return (select(Account, Unit.path)

@@ -32,6 +32,9 @@ class Action(enum.StrEnum):
     POSTAL_ENTER = "postal.enter"
     STATUTE_VIEW = "statute.view"
     STATUTE_EDIT = "statute.edit"
+    MOTIONS_MANAGE = "motions.manage"
+    SURVEY_MANAGE = "survey.manage"
+    POLL_MANAGE = "poll.manage"
 
 
 #: Roles that also hold in every unit below the one they were granted in.
@@ -56,6 +59,9 @@ POLICY: dict[Action, frozenset[Role | None]] = {
     Action.POSTAL_ENTER: frozenset({Role.ELECTION_COMMITTEE}),
     Action.STATUTE_VIEW: frozenset({None}),
     Action.STATUTE_EDIT: frozenset({Role.ADMIN}),
+    Action.MOTIONS_MANAGE: frozenset({Role.BOARD, Role.ADMIN}),
+    Action.SURVEY_MANAGE: frozenset({Role.BOARD, Role.ADMIN}),
+    Action.POLL_MANAGE: frozenset({Role.BOARD, Role.ADMIN}),
 }
 
 

@@ -1,5 +1,6 @@
 """``ballot maintenance purge``: apply the retention rules (run it daily, e.g. from cron or a systemd timer).
-``ballot maintenance run-due``: send due announcements (run it every few minutes, or let the app do it)."""
+``ballot maintenance run-due``: send due announcements (run it every few minutes, or let the app do it) and the
+daily discussion digests (each member's once a day, after 06:00 Berlin time)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import click
 from ballot.audit.retention import PurgeReport, purge
 from ballot.cli.runtime import run_with_session
 from ballot.db import utcnow
+from ballot.discussions.notifications import DigestRun, run_digests
+from ballot.discussions.notifications import describe as describe_digests
 from ballot.referendums.announce_runner import Done, run_due
-from ballot.settings import get_settings
+from ballot.settings import Settings, get_settings
 
 
 @click.group("maintenance")
@@ -42,8 +45,19 @@ def run_due_command() -> None:
             click.echo(f"ballot {item.election}: stopped: {item.error}", err=True)
     if not done:
         click.echo("nothing due")
-    if failed:
+    digests = send_digests(settings)
+    for line in describe_digests(digests):
+        click.echo(line)
+    for error in digests.errors[:5]:
+        click.echo(f"discussion digest: stopped: {error}", err=True)
+    if failed or digests.failed:
         raise SystemExit(1)
+
+
+def send_digests(settings: Settings) -> DigestRun:
+    """The daily discussion digests that are due (``run-due`` sends them after the announcements)."""
+    result: DigestRun = run_with_session(lambda session: run_digests(session, settings, utcnow()))
+    return result
 
 
 def register(group: click.Group) -> None:

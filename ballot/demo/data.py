@@ -19,8 +19,10 @@ from ballot.audit.services import record_event
 from ballot.authz.models import Role, RoleGrant
 from ballot.db import utcnow
 from ballot.demo.discussions import load_demo_discussions
+from ballot.demo.motions import load_demo_motions
 from ballot.demo.names import DIVERSE_GIVEN, FAMILY, FEMALE_GIVEN, MALE_GIVEN, STREETS
 from ballot.demo.statutes import load_statutes
+from ballot.demo.surveys import load_demo_surveys
 from ballot.exceptions import Conflict
 from ballot.i18n import gettext as _
 from ballot.members.models import DuesStatus, Gender, GroupMembership, Member, MemberClass
@@ -423,6 +425,8 @@ async def load_demo(session: AsyncSession, hasher: PasswordHasher) -> DemoResult
     admin = await session.scalar(select(Account.id).where(Account.email == "admin@demo.example"))
     statutes = await load_statutes(session, builder.units[FEDERAL_SLUG], admin)
     await load_demo_discussions(session, FEDERAL_SLUG)
+    await load_demo_surveys(session, FEDERAL_SLUG)
+    await load_demo_motions(session, FEDERAL_SLUG)
     by_kind: dict[str, int] = {}
     for unit in builder.units.values():
         by_kind[unit.kind.value] = by_kind.get(unit.kind.value, 0) + 1

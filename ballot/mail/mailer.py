@@ -10,7 +10,7 @@ import asyncio
 import logging
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -61,7 +61,8 @@ def render_mail(settings: Settings, template: str, locale: str | None, **context
         )
 
 
-def _build_message(mail: MailSettings, to: str, subject: str, body: str) -> EmailMessage:
+def _build_message(mail: MailSettings, to: str, subject: str, body: str,
+                   headers: Mapping[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail.sender
     message["To"] = to
@@ -70,6 +71,8 @@ def _build_message(mail: MailSettings, to: str, subject: str, body: str) -> Emai
     domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():  # e.g. List-Unsubscribe (RFC 8058)
+        message[name] = value
     message.set_content(body)
     return message
 
@@ -90,9 +93,12 @@ def _smtp_send(mail: MailSettings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send_mail(session: AsyncSession, settings: Settings, to: str, subject: str, body: str) -> None:
-    """Send one plain-text message, or store it in the development mailbox when no SMTP host is set."""
-    if "\n" in to or "\r" in to or "\n" in subject or "\r" in subject:
+async def send_mail(session: AsyncSession, settings: Settings, to: str, subject: str, body: str,
+                    headers: Mapping[str, str] | None = None) -> None:
+    """Send one plain-text message, or store it in the development mailbox when no SMTP host is set. ``headers``
+    adds header fields (the development mailbox keeps only recipient, subject and body)."""
+    extra = "".join(f"{k}{v}" for k, v in (headers or {}).items())
+    if "\n" in to or "\r" in to or "\n" in subject or "\r" in subject or "\n" in extra or "\r" in extra:
         raise ValueError("mail headers must not contain line breaks")
     mail = settings.mail
     if not mail.smtp_host:
@@ -100,7 +106,7 @@ async def send_mail(session: AsyncSession, settings: Settings, to: str, subject:
         await session.flush()
         logger.info("mail to %s: %s", to, subject)
         return
-    message = _build_message(mail, to, subject, body)
+    message = _build_message(mail, to, subject, body, headers)
     try:
         await asyncio.to_thread(_smtp_send, mail, message)
     except (smtplib.SMTPException, OSError) as exc:

@@ -20,18 +20,26 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy.pool import NullPool
 
+from ballot import live
 from ballot.accounts import views as account_views
 from ballot.dashboard import views as dashboard_views
 from ballot.db import create_engine, create_session_factory
 from ballot.discussions import views as discussion_views
 from ballot.discussions import views_moderation as discussion_moderation_views
 from ballot.discussions import views_search as discussion_search_views
+from ballot.discussions import views_subscriptions as discussion_subscription_views
 from ballot.members import api as member_api
 from ballot.members import views as member_views
+from ballot.motions import views as motion_views
+from ballot.motions import views_actions as motion_action_views
+from ballot.motions import views_exports as motion_export_views
+from ballot.polls import views as poll_views
+from ballot.polls import views_join as poll_join_views
 from ballot.referendums import announce_views, postal_views, views_board, views_trustee, views_voter
 from ballot.referendums.announce_runner import run_periodically
 from ballot.settings import Settings, get_settings
 from ballot.statutes import views as statute_views
+from ballot.surveys import views as survey_views
 from ballot.units import api as unit_api
 from ballot.units import views as unit_views
 from ballot.web import logfilter, system
@@ -49,8 +57,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     # Test clients run the app on an event loop of their own; pooled asyncpg connections are bound to one loop.
     # A local SQLite file has no connection to lose, so only PostgreSQL pays a ping per checkout.
+    # A fixed pool sized for the concurrency: connections beyond it would be opened and closed per request.
     pooling: dict[str, Any] = {"poolclass": NullPool} if settings.environment == "test" else (
-        {} if settings.database_url.startswith("sqlite") else {"pool_pre_ping": True})
+        {"pool_size": settings.database_pool_size, "max_overflow": settings.database_pool_size // 2}
+        | ({} if settings.database_url.startswith("sqlite") else {"pool_pre_ping": True}))
     engine = create_engine(settings.database_url, settings.database_schema, **pooling)
     factory = create_session_factory(engine)
     state = State({"settings": settings, "engine": engine, "db_factory": factory})
@@ -61,9 +71,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     vendor = create_static_files_router(
         path="/static/vendor/htmx", directories=[settings.vendor_dir / "htmx.org" / "dist"], name="vendor-htmx"
     )
+    vendor_sse = create_static_files_router(
+        path="/static/vendor/htmx-ext-sse", directories=[settings.vendor_dir / "htmx-ext-sse" / "dist"],
+        name="vendor-htmx-sse",
+    )
     api = Router(path=API_PREFIX, route_handlers=[*unit_api.routes, *member_api.routes], tags=["api"])
 
     async def dispose_engine() -> None:
+        await live.close(state)
         await engine.dispose()
 
     @asynccontextmanager
@@ -84,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             static,
             vendor,
+            vendor_sse,
             api,
             *system.routes,
             *account_views.routes,
@@ -94,11 +110,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *discussion_views.routes,
             *discussion_moderation_views.routes,
             *discussion_search_views.routes,
+            *discussion_subscription_views.routes,
+            *motion_views.routes,
+            *motion_action_views.routes,
+            *motion_export_views.routes,
             *views_board.routes,
             *announce_views.routes,
             *views_trustee.routes,
             *postal_views.routes,
             *views_voter.routes,
+            *survey_views.routes,
+            *poll_views.routes,
+            *poll_join_views.routes,
         ],
         state=state,
         dependencies={
@@ -115,7 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             cookie_samesite="lax",
-            exclude=[f"^{API_PREFIX}/"],
+            # RFC 8058: mail clients POST the one-click unsubscribe without a token (the URL's signature suffices)
+            exclude=[f"^{API_PREFIX}/", "^/discussions/unsubscribe/"],
         ),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
         openapi_config=OpenAPIConfig(

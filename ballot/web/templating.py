@@ -10,7 +10,7 @@ from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ballot.i18n import LOCALE_NAMES, LOCALES, get_locale, gettext, ngettext
+from ballot.i18n import LOCALE_NAMES, LOCALES, get_locale, translations_for
 
 _BERLIN = get_timezone("Europe/Berlin")
 
@@ -41,7 +41,10 @@ def create_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # New-style gettext formats the result with the call's variables itself, so it gets the plain translations.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: translations_for(get_locale()).gettext(message),
+        lambda singular, plural, n: translations_for(get_locale()).ngettext(singular, plural, n), newstyle=True)
     env.filters.update(date=_date, datetime=_datetime, number=_number, percent=_percent)
     env.globals.update(locales=LOCALES, locale_names=LOCALE_NAMES, current_locale=get_locale)
     return env

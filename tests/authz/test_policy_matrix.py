@@ -40,6 +40,9 @@ EXPECTED: dict[Action, dict[str, str] | str] = {
     Action.POSTAL_ENTER: {"election_committee": "S"},
     Action.STATUTE_VIEW: "everyone",
     Action.STATUTE_EDIT: {"admin": "SB"},
+    Action.MOTIONS_MANAGE: {"board": "SB", "admin": "SB"},
+    Action.SURVEY_MANAGE: {"board": "SB", "admin": "SB"},
+    Action.POLL_MANAGE: {"board": "SB", "admin": "SB"},
 }
 
 ROLE_NAMES = ["none", *[role.value for role in Role]]

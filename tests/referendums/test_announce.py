@@ -176,6 +176,7 @@ def test_cli_run_due_names_what_it_did(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(maintenance, "run_with_session", lambda work: [
         maintenance.Done("e1", 3, 1, 0, 0), maintenance.Done("e2", 0, 0, 0, 2, "mail server down")])
+    monkeypatch.setattr(maintenance, "send_digests", lambda settings: maintenance.DigestRun())
     result = CliRunner().invoke(maintenance.maintenance, ["run-due"])
     assert result.exit_code == 1
     assert "ballot e1: 3 mails, 1 letters to print" in result.output

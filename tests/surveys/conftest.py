@@ -59,6 +59,13 @@ def english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def client(client: Any) -> Any:
+    """The test client asks for English pages (``lang`` cookie), as the assertions read English."""
+    client.cookies.set("lang", "en")
+    return client
+
+
 @dataclass
 class World:
     db: AsyncSession

@@ -45,6 +45,7 @@ POSTGRES_SEARCH_DROP = ("DROP INDEX IF EXISTS ix_discussion_posts_search",)
 
 def _search(create: bool) -> None:
     dialect = op.get_bind().dialect.name
+    statements: tuple[str, ...]
     if dialect == "sqlite":
         statements = SQLITE_SEARCH if create else SQLITE_SEARCH_DROP
     elif dialect == "postgresql":

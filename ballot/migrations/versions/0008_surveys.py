@@ -1,7 +1,7 @@
 """Member surveys: surveys, participations, anonymous responses and respondents (docs/surveys.md).
 
 Revision ID: 0008_surveys
-Revises: 0006
+Revises: 0007_discussion_subscriptions
 Create Date: 2026-11-21 08:13:34.203731
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import ballot.db
 
 revision = "0008_surveys"
-down_revision = "0006"
+down_revision = "0007_discussion_subscriptions"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """polls: live poll sessions at events, their questions and the answers (one per member/device and question)
 
 Revision ID: 0009_polls
-Revises: 0006
+Revises: 0008_surveys
 Create Date: 2026-11-21 08:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import ballot.db
 
 revision = "0009_polls"
-down_revision = "0006"
+down_revision = "0008_surveys"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """motions: consultations, motions with versions and authors, amendments, supports, workflow steps
 
 Revision ID: 0010_motions
-Revises: 0006
+Revises: 0009_polls
 Create Date: 2026-11-21 08:08:36.250019
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import ballot.db
 
 revision = "0010_motions"
-down_revision = "0006"
+down_revision = "0009_polls"
 branch_labels = None
 depends_on = None
 

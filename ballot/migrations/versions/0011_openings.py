@@ -1,7 +1,7 @@
 """openings: trustees' opening shares for sealed references (postal precedence "postal")
 
 Revision ID: 0011_openings
-Revises: 0006
+Revises: 0010_motions
 Create Date: 2026-11-21 08:07:09.441540
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_openings"
-down_revision = "0006"
+down_revision = "0010_motions"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 step, a survey or ballot per motion and amendment), comments anchored to a line (docs/motions.md)
 
 Revision ID: 0012_motion_workflows
-Revises: 0008_surveys, 0010_motions (it alters their tables; the lead re-chains)
+Revises: 0011_openings
 Create Date: 2026-11-21 08:33:11.445016
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_motion_workflows"
-down_revision = ("0008_surveys", "0010_motions")  # needs both tables; the lead re-chains
+down_revision = "0011_openings"
 branch_labels = None
 depends_on = None
 
