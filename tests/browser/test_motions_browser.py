@@ -41,15 +41,22 @@ def _step(page: Any, form_action: str, target: str, **counts: str) -> None:
     page.wait_for_load_state()
 
 
-def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
+def test_motion_from_draft_to_motion_book(open_page: Any, live_server: str) -> None:
     failures: list[str] = []
-    admin = open_page(ADMIN, bypass_csp=True)
+
+    def english(*args: Any, **options: Any) -> Any:
+        """A page that asks for English (``lang`` cookie): the assertions read the English texts."""
+        page = open_page(*args, **options)
+        page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+        return page
+
+    admin = english(ADMIN, bypass_csp=True)
     admin.goto(f"/units/{UNIT}/statute")
     admin.locator("#f-source").fill('[motions]\nsupporters = 1\nparagraph = "§ 9 Kreissatzung Köln"\n')
     admin.locator("form[method=post][action*='/statute'] button[type=submit]").click()
     admin.wait_for_url(f"**/units/{UNIT}/statute?saved=*")
 
-    board = open_page(BOARD, bypass_csp=True)
+    board = english(BOARD, bypass_csp=True)
     board.goto(f"/units/{UNIT}")
     board.locator(f"a[href='/units/{UNIT}/consultations']").click()
     board.locator(f"a[href='/units/{UNIT}/consultations/new']").click()
@@ -81,7 +88,7 @@ def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
     board.wait_for_url(consultation_url)
     assert "Decision at the convention, without a recommendation" in board.locator("main").inner_text()
 
-    member = open_page(MEMBER, bypass_csp=True)
+    member = english(MEMBER, bypass_csp=True)
     member.goto(consultation_url)
     member.locator("a[href$='/motions/new']").click()
     member.locator("#f-title").fill("Sichere Radwege")
@@ -97,7 +104,7 @@ def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
     member.wait_for_url("**#authors")
     assert "Jan Nowak" in member.locator("#authors-section").inner_text()
 
-    coauthor = open_page(COAUTHOR, bypass_csp=True)
+    coauthor = english(COAUTHOR, bypass_csp=True)
     coauthor.goto(f"{motion_path}/edit")
     coauthor.locator("#f-body").fill(BODY.replace("zehn", "zwanzig"))
     coauthor.locator("button[type=submit].primary").click()
@@ -126,7 +133,7 @@ def test_motion_from_draft_to_motion_book(open_page: Any) -> None:
     assert amendment.locator("ins").inner_text().endswith("Straßen")
     amendment_id = amendment.get_attribute("id").split("-")[1]
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page = open_page(MEMBER, viewport=viewport, bypass_csp=True)
+        page = english(MEMBER, viewport=viewport, bypass_csp=True)
         page.goto(motion_url)
         failures += _check(page, f"motion-{size}", viewport)
 
