@@ -31,13 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from ballot.db import create_engine  # noqa: E402
 from ballot.referendums.models import BoardEntry, Election  # noqa: E402
 from ballot.web.auth import SESSION_COOKIE  # noqa: E402
 from ballot_crypto import credentials  # noqa: E402
 from ballot_crypto.ballots import encrypt_ballot, sign_ballot, verify_ballot  # noqa: E402
+from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402
 from tests.referendums import live  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BALLOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -69,15 +70,6 @@ def verify_median(info: dict[str, Any], bodies: list[bytes], samples: int = 60) 
     return statistics.median(times)
 
 
-async def _sql(url: str, sql: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 async def board_trackers(url: str, schema: str | None, election_uuid: str) -> list[str]:
     engine = create_engine(url, schema)
     try:
@@ -95,19 +87,6 @@ def _request(path: str, host: str, token: str, csrf: str, body: bytes) -> bytes:
             f"x-csrftoken: {csrf}\r\ncookie: {SESSION_COOKIE}={token}; csrftoken={csrf}\r\n"
             f"content-length: {len(body)}\r\n\r\n")
     return head.encode() + body
-
-
-async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    length = 0
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value)
-    return status, await reader.readexactly(length)
 
 
 async def hammer(base_url: str, election_uuid: str, jobs: list[tuple[str, bytes]], clients: int
@@ -134,7 +113,7 @@ async def hammer(base_url: str, election_uuid: str, jobs: list[tuple[str, bytes]
                 request = pending.pop()
                 start = time.perf_counter()
                 try:
-                    status, body = await _exchange(reader, writer, request)
+                    status, _headers, body = await exchange(reader, writer, request)
                 except (OSError, asyncio.IncompleteReadError) as exc:
                     statuses[type(exc).__name__] += 1
                     writer.close()
@@ -150,24 +129,6 @@ async def hammer(base_url: str, election_uuid: str, jobs: list[tuple[str, bytes]
     start = time.perf_counter()
     await asyncio.gather(*(client_loop() for _ in range(clients)))
     return time.perf_counter() - start, latencies, statuses, trackers
-
-
-def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the server's process group (uvicorn and its workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pid:  # process group
-            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def main() -> None:
@@ -186,7 +147,7 @@ def main() -> None:
     else:
         url = POSTGRES_URL
         schema = f"bench_{os.getpid()}_{secrets.token_hex(4)}"
-        asyncio.run(_sql(url, f'CREATE SCHEMA "{schema}"'))
+        asyncio.run(run_sql(url, f'CREATE SCHEMA "{schema}"'))
         env = live.server_env(var_dir, url, schema)
     try:
         t0 = time.perf_counter()
@@ -239,7 +200,7 @@ def main() -> None:
             sys.exit(1)
     finally:
         if schema:
-            asyncio.run(_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
+            asyncio.run(run_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

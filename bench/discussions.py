@@ -35,11 +35,11 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from ballot.db import create_engine  # noqa: E402
 from ballot.web.auth import SESSION_COOKIE  # noqa: E402
-from bench.cast_http import server_cpu  # noqa: E402
+from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402
 from tests.referendums import live  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BALLOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -129,29 +129,6 @@ async def _setup(clients: int, replies: int, create_schema: bool = False) -> dic
 # --- load generator -------------------------------------------------------------------------------------------
 
 
-async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    length, chunked = 0, False
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "content-length":
-            length = int(value)
-        if name.strip().lower() == "transfer-encoding" and "chunked" in value.lower():
-            chunked = True
-    if not chunked:
-        return status, await reader.readexactly(length)
-    body = b""
-    while True:
-        size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-        chunk = await reader.readexactly(size + 2)
-        if size == 0:
-            return status, body
-        body += chunk[:-2]
-
-
 def _cookies(token: str, csrf: str) -> str:
     return f"cookie: {SESSION_COOKIE}={token}; csrftoken={csrf}; lang=de\r\n"
 
@@ -180,7 +157,7 @@ async def renders(base: str, token: str, thread_id: int, count: int) -> tuple[li
     try:
         for n in range(count + 10):
             start = time.perf_counter()
-            status, body = await _exchange(reader, writer, request)
+            status, _headers, body = await exchange(reader, writer, request)
             elapsed = time.perf_counter() - start
             if status != 200:
                 raise RuntimeError(f"thread page answered {status}")
@@ -214,7 +191,7 @@ async def posting(base: str, tokens: list[str], thread_id: int, total: int
                 n = pending.pop()
                 start = time.perf_counter()
                 try:
-                    status, _body = await _exchange(reader, writer, request(token, n))
+                    status = (await exchange(reader, writer, request(token, n))).status
                 except (OSError, asyncio.IncompleteReadError) as exc:
                     statuses[type(exc).__name__] += 1
                     writer.close()
@@ -228,20 +205,6 @@ async def posting(base: str, tokens: list[str], thread_id: int, total: int
     start = time.perf_counter()
     await asyncio.gather(*(client(token) for token in tokens))
     return time.perf_counter() - start, latencies, statuses
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
-
-
-async def _sql(url: str, sql: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def _stored(url: str, schema: str | None, thread_id: int) -> int:
@@ -263,7 +226,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float]:
         env = live.server_env(var_dir, url)
     else:
         url, schema = POSTGRES_URL, f"benchd_{os.getpid()}_{secrets.token_hex(4)}"
-        asyncio.run(_sql(url, f'CREATE SCHEMA "{schema}"'))
+        asyncio.run(run_sql(url, f'CREATE SCHEMA "{schema}"'))
         env = live.server_env(var_dir, url, schema)
     env["BALLOT_POSTS_PER_WINDOW"] = "1000000"
     try:
@@ -314,7 +277,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float]:
         return figures
     finally:
         if schema:
-            asyncio.run(_sql(POSTGRES_URL, f'DROP SCHEMA "{schema}" CASCADE'))
+            asyncio.run(run_sql(POSTGRES_URL, f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from ballot.accounts.models import Account, AuthSession  # noqa: E402
 from ballot.accounts.tokens import hash_token, new_token  # noqa: E402
@@ -42,19 +42,11 @@ from ballot.polls.models import PollAnswer, PollQuestion, PollSession, QuestionK
 from ballot.units.models import UnitKind  # noqa: E402
 from ballot.units.services import create_unit  # noqa: E402
 from ballot.web.auth import SESSION_COOKIE  # noqa: E402
+from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402
 from tests.referendums import live  # noqa: E402
 
 POSTGRES_URL = os.environ.get("BALLOT_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 OPTIONS = ["Klima", "Wohnen", "Bildung", "Verkehr"]
-
-
-async def _sql(url: str, sql: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def setup(url: str, schema: str | None) -> dict[str, str | int]:
@@ -105,20 +97,6 @@ async def stored_answers(url: str, schema: str | None, question_id: int) -> int:
             )
     finally:
         await engine.dispose()
-
-
-async def _exchange(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-) -> tuple[int, dict[str, str]]:
-    writer.write(request)
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    await reader.readexactly(int(headers.get("content-length", "0")))
-    return int(lines[0].split()[1]), headers
 
 
 def _answer_request(host: str, code: str, question: int, device_cookie: str, csrf: str, choice: int) -> bytes:
@@ -223,9 +201,9 @@ async def hammer(
                 post, page = pending.pop()
                 start = time.perf_counter()
                 try:
-                    status, _headers = await _exchange(reader, writer, post)
+                    status = (await exchange(reader, writer, post)).status
                     if follow and status == 303:
-                        page_status = (await _exchange(reader, writer, page))[0]
+                        page_status = (await exchange(reader, writer, page)).status
                         if page_status != 200:
                             statuses[f"page {page_status}"] += 1
                 except (OSError, asyncio.IncompleteReadError) as exc:
@@ -251,7 +229,7 @@ async def hammer(
     reader, writer = await asyncio.open_connection(host, port)
     try:
         for post, _page in repeat:
-            refused[str((await _exchange(reader, writer, post))[0])] += 1
+            refused[str((await exchange(reader, writer, post)).status)] += 1
     finally:
         writer.close()
     return {
@@ -261,24 +239,6 @@ async def hammer(
         "screen_events": len(screen_events),
         "repeat": refused,
     }
-
-
-def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by the server's process group (uvicorn and its workers)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pid:  # process group
-            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 def main() -> None:
@@ -305,7 +265,7 @@ def main() -> None:
     else:
         url = POSTGRES_URL
         schema = f"bench_{os.getpid()}_{secrets.token_hex(4)}"
-        asyncio.run(_sql(url, f'CREATE SCHEMA "{schema}"'))
+        asyncio.run(run_sql(url, f'CREATE SCHEMA "{schema}"'))
         env = live.server_env(var_dir, url, schema)
     server = None
     try:
@@ -369,7 +329,7 @@ def main() -> None:
         if server is not None:
             server.stop()
         if schema:
-            asyncio.run(_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
+            asyncio.run(run_sql(url, f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

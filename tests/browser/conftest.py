@@ -251,6 +251,21 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def check_page(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
+    """One h1, a screenshot ``name``, no serious axe-core violation and no sideways scrolling at ``viewport``: the
+    problems found (the page's context needs bypass_csp for axe)."""
+    failures = []
+    assert page.locator("h1").count() == 1
+    screenshot(page, name)
+    violations = run_axe(page)
+    if violations:
+        failures.append(f"{name}:\n{describe(violations)}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > viewport["width"] + 1:
+        failures.append(f"{name}: page scrolls sideways ({width}px)")
+    return failures
+
+
 def screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

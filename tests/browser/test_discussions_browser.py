@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import DESKTOP, MEMBER, PHONE, Login, describe, run_axe, screenshot
+from tests.browser.conftest import DESKTOP, MEMBER, PHONE, Login, check_page
 
 MODERATOR = Login("moderation@demo.example")
 UNIT = "bundesverband"
@@ -13,16 +13,7 @@ THREAD_TITLE = "Antrag: Mitgliederentscheid über das Grundsatzprogramm"
 
 
 def _check(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
-    failures = []
-    assert page.locator("h1").count() == 1
-    screenshot(page, f"discussions-{name}")
-    violations = run_axe(page)
-    if violations:
-        failures.append(f"{name}:\n{describe(violations)}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > viewport["width"] + 1:
-        failures.append(f"{name}: page scrolls sideways ({width}px)")
-    return failures
+    return check_page(page, f"discussions-{name}", viewport)
 
 
 def test_member_replies_and_moderator_hides(open_page: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.conftest import BOARD, DESKTOP, MEMBER, PHONE, Login, describe, run_axe, screenshot
+from tests.browser.conftest import BOARD, DESKTOP, MEMBER, PHONE, Login, check_page
 
 ADMIN = Login("admin@demo.example")  # a member in Köln-Nippes
 COAUTHOR = Login("wahlkommission2@demo.example")  # a member in Köln-Nippes
@@ -20,16 +20,7 @@ BODY = ("Der Kreisverband fordert sichere Radwege an allen Hauptstraßen der Sta
 
 
 def _check(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
-    failures = []
-    assert page.locator("h1").count() == 1
-    screenshot(page, f"motions-{name}")
-    violations = run_axe(page)
-    if violations:
-        failures.append(f"{name}:\n{describe(violations)}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > viewport["width"] + 1:
-        failures.append(f"{name}: page scrolls sideways ({width}px)")
-    return failures
+    return check_page(page, f"motions-{name}", viewport)
 
 
 def _step(page: Any, form_action: str, target: str, **counts: str) -> None:

@@ -8,23 +8,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.conftest import BOARD, DESKTOP, MEMBER, PHONE, describe, run_axe, screenshot
+from tests.browser.conftest import BOARD, DESKTOP, MEMBER, PHONE, check_page
 
 UNIT = "bundesverband"
 LIVE_TIMEOUT = 15_000  # ms; the answer messages are coalesced (0.4 s) before they reach the screen
 
 
 def _check(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
-    failures = []
-    assert page.locator("h1").count() == 1
-    screenshot(page, f"polls-{name}")
-    violations = run_axe(page)
-    if violations:
-        failures.append(f"{name}:\n{describe(violations)}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > viewport["width"] + 1:
-        failures.append(f"{name}: page scrolls sideways ({width}px)")
-    return failures
+    return check_page(page, f"polls-{name}", viewport)
 
 
 def _answer(page: Any, code: str, option: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import DESKTOP, MEMBER, PHONE, Login, describe, run_axe, screenshot
+from tests.browser.conftest import DESKTOP, MEMBER, PHONE, Login, check_page
 
 ADMIN = Login("admin@demo.example")
 NEW_VERSION = """[referendum.quorum]
@@ -15,16 +15,7 @@ paragraph = "§ 7 Landessatzung NRW"
 
 
 def _check(page: Any, name: str, viewport: dict[str, int]) -> list[str]:
-    failures = []
-    assert page.locator("h1").count() == 1
-    screenshot(page, name)
-    violations = run_axe(page)
-    if violations:
-        failures.append(f"{name}:\n{describe(violations)}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > viewport["width"] + 1:
-        failures.append(f"{name}: page scrolls sideways ({width}px)")
-    return failures
+    return check_page(page, name, viewport)
 
 
 def test_admin_stores_a_version_and_a_member_runs_a_dry_run(open_page: Any) -> None:
