@@ -8,7 +8,9 @@ Services take ``now`` explicitly: the pages pass :func:`utcnow` (tests replace i
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -438,10 +440,26 @@ async def _result_context(db: AsyncSession, principal: Principal, uuid: str) -> 
     context = _common(election, unit, principal)
     context.update(
         outcome=outcome, counted=result.get("ballots", 0), eligible=evaluation.get("eligible"),
-        cast=evaluation.get("cast"), questions=_result_questions(election, result, evaluation),
+        board_count=election.board_count, postal=_postal_figures(outcome.record_zip),
+        questions=_result_questions(election, result, evaluation),
         may_download=await may_download_record(db, principal, election),
     )
     return context
+
+
+def _postal_figures(record: bytes | None) -> dict[str, int] | None:
+    """Paper ballots, Wahlscheine and replaced online ballots from the record's postal.json and openings.json;
+    None without postal voting."""
+    if record is None:
+        return None
+    with zipfile.ZipFile(io.BytesIO(record)) as archive:
+        names = set(archive.namelist())
+        postal = json.loads(archive.read("postal.json")) if "postal.json" in names else {}
+        openings = json.loads(archive.read("openings.json")) if "openings.json" in names else {}
+    if not postal.get("offered"):
+        return None
+    replaced = sum(1 for o in openings.get("openings", []) if o.get("excluded") is not None)
+    return {"ballots": int(postal.get("ballots", 0)), "voters": int(postal.get("voters", 0)), "replaced": replaced}
 
 
 @get("/ballots/{uuid:str}/result", name="ballot-result")

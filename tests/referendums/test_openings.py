@@ -23,6 +23,7 @@ from ballot.referendums.postal import Line, enter_certificates, enter_paper
 from ballot.referendums.postal_openings import Openings, opening_request, opening_status, submit_opening
 from ballot.referendums.simulation import Options, simulate
 from ballot.referendums.tally import finalize, submit_decryption
+from ballot.referendums.views_board import _postal_figures
 from ballot.settings import Settings
 from ballot_audit.verify import verify
 from ballot_crypto import canonical, trustee
@@ -139,6 +140,7 @@ async def test_a_postal_vote_replaces_the_online_vote(world: World, settings: Se
     assert sorted(positions) == [1, 2]  # the board keeps every accepted ballot
 
     _digest, data = await record_zip(world.db, world.member, election)
+    assert _postal_figures(data) == {"ballots": 2, "voters": 2, "replaced": 1}  # the result page's split
     folder = tmp_path / "record"
     zipfile.ZipFile(io.BytesIO(data)).extractall(folder)
     doc = read(folder, "openings.json")
