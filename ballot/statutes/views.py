@@ -28,7 +28,8 @@ from ballot.statutes.services import (
     versions_of,
     view_effective,
 )
-from ballot.statutes.summary import date_text, duration_text, fraction_text, summarize
+from ballot.statutes.summary import summarize
+from ballot.statutes.wording import date_text, duration_text, fraction_text
 from ballot.units.models import Unit
 from ballot.units.services import ancestors, get_unit, member_count
 from ballot.web.access import require_login
