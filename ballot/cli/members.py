@@ -13,7 +13,8 @@ from ballot.cli.runtime import run_with_session
 from ballot.i18n import gettext as _
 from ballot.i18n import ngettext, use_locale
 from ballot.members.exporter import export_members
-from ballot.members.importer import ImportFileError, ImportReport, import_members
+from ballot.members.importer import ImportReport, import_members
+from ballot.members.registry_csv import ImportFileError
 from ballot.settings import get_settings
 
 #: Exit codes of ``members import``.

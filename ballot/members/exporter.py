@@ -17,8 +17,8 @@ from ballot.audit.services import record_event
 from ballot.authz.policy import Action, authorize
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
-from ballot.members.importer import ATTRIBUTE, FIELDS
 from ballot.members.models import Member
+from ballot.members.records import ATTRIBUTE, FIELDS
 from ballot.units.models import Unit
 
 ExportFormat = Literal["csv", "json"]

@@ -15,8 +15,8 @@ from ballot.authz.policy import Action, authorize, is_allowed
 from ballot.authz.principal import Principal
 from ballot.exceptions import NotAuthenticated, NotFound, ValidationFailed
 from ballot.i18n import gettext as _
-from ballot.members.importer import FIELDS, changes_for, new_member, parse_record, units_by_slug
 from ballot.members.models import DuesStatus, GroupMembership, Member, MemberClass
+from ballot.members.records import FIELDS, changes_for, new_member, parse_record, units_by_slug
 from ballot.units.models import Unit
 
 MAX_PER_PAGE = 200

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from ballot.i18n import use_locale
 from ballot.members.exporter import export_members
-from ballot.members.importer import ImportFileError, import_members
+from ballot.members.importer import import_members
 from ballot.members.models import DuesStatus, Gender, Member, MemberClass
+from ballot.members.registry_csv import ImportFileError
 
 HEADER = "number,given_name,family_name,email,unit,joined_on,left_on,dues_status,member_class,gender\n"
 
