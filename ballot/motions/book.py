@@ -6,11 +6,8 @@ so they survive black-and-white printing and text extraction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +19,7 @@ from ballot.motions.models import Consultation, Motion, MotionVersion, State, Ta
 from ballot.motions.pages import paragraphs
 from ballot.settings import Settings
 from ballot.units.models import Unit
-from ballot.web.templating import create_environment
+from ballot.web.pdf import render_pdf
 
 
 @dataclass
@@ -73,18 +70,8 @@ async def book_motions(session: AsyncSession, consultation: Consultation, only: 
     return result
 
 
-@lru_cache(maxsize=4)
-def _environment(templates_dir: Path) -> Environment:
-    return create_environment(templates_dir)
-
-
 def render_book(settings: Settings, consultation: Consultation, unit: Unit, motions: list[BookMotion]) -> bytes:
     """The motion book as PDF bytes, in the current locale."""
-    from weasyprint import CSS, HTML  # heavy: imported when a book is asked for
-
     context: dict[str, Any] = {"consultation": consultation, "unit": unit, "motions": motions, "now": utcnow(),
                                "state_label": workflow.state_label}
-    html = _environment(settings.templates_dir).get_template("motions/pdf/book.html").render(**context)
-    stylesheet = CSS(filename=str(settings.static_dir / "css" / "motion-book.css"))
-    data: bytes = HTML(string=html, base_url=str(settings.static_dir)).write_pdf(stylesheets=[stylesheet])
-    return data
+    return render_pdf(settings, "motions/pdf/book.html", context, stylesheet="motion-book.css")

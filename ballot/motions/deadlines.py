@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.i18n import gettext as _
 from ballot.i18n import ngettext
-from ballot.motions.forms import BERLIN
 from ballot.statutes.services import effective_rules
 from ballot.units.models import Unit
+from ballot.web.dates import LOCAL_ZONE
 from ballot_crypto.statutes import StatuteError
 from ballot_crypto.statutes.values import Duration
 
@@ -43,9 +43,9 @@ async def statute_deadlines(session: AsyncSession, unit: Unit) -> StatuteDeadlin
 
 def before(event_at: datetime, duration: Duration) -> datetime:
     """``event_at`` minus ``duration`` in Berlin calendar terms, as UTC."""
-    local = event_at.astimezone(BERLIN)
+    local = event_at.astimezone(LOCAL_ZONE)
     day = duration.before(local.date())
-    return datetime.combine(day, local.time(), tzinfo=BERLIN).astimezone(UTC)
+    return datetime.combine(day, local.time(), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 def propose(event_at: datetime, rules: StatuteDeadlines) -> tuple[datetime | None, datetime | None]:

@@ -1,18 +1,17 @@
 """Reading the motion forms: trimmed text (line breaks normalised, control characters removed), whole numbers and
-local date-times (Europe/Berlin). Anything unreadable becomes an error beside its field."""
+local date-times (Europe/Berlin, ballot.web.dates). Anything unreadable becomes an error beside its field."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request
 
 from ballot.discussions.forms import clean_text
 from ballot.i18n import gettext as _
+from ballot.web.dates import parse_local
 
-BERLIN = ZoneInfo("Europe/Berlin")
 #: Fields whose text keeps its inner line breaks and leading spaces.
 LONG_FIELDS = frozenset({"body", "reason", "note", "comment"})
 
@@ -40,16 +39,7 @@ def local_datetime(values: dict[str, str], name: str, errors: dict[str, str]) ->
     raw = values.get(name, "")
     if not raw:
         return None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
+    parsed = parse_local(raw)
+    if parsed is None:
         errors[name] = _("Please enter a date and time, e.g. 2027-03-01 18:00.")
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=BERLIN)
-    return parsed.astimezone(UTC)
-
-
-def as_local_input(value: datetime | None) -> str:
-    """A stored time as the value of a ``datetime-local`` input."""
-    return value.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return parsed

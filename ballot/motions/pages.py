@@ -22,10 +22,10 @@ from ballot.motions import (
     workflow_editor,
 )
 from ballot.motions.drafting import MotionRef, code
-from ballot.motions.forms import as_local_input
 from ballot.motions.lines import Line, number_lines
 from ballot.motions.models import Consultation, MotionKind, State, TargetKind
 from ballot.units.models import Unit
+from ballot.web.dates import local_input
 
 
 def paragraphs(lines: list[Line]) -> list[list[Line]]:
@@ -42,7 +42,7 @@ def helpers() -> dict[str, Any]:
     """Functions the motion templates use."""
     return {"state_label": workflow.state_label, "role_label": workflow.role_label,
             "action_label": workflow.action_label, "code": code,
-            "decisions": workflow.DECISIONS, "local_input": as_local_input}
+            "decisions": workflow.DECISIONS, "local_input": local_input}
 
 
 async def motion_context(db: AsyncSession, principal: Principal | None, ref: MotionRef,

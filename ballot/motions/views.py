@@ -14,11 +14,12 @@ from ballot.exceptions import PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.motions import access, consultations, deadlines, drafting, pages, workflow
 from ballot.motions.drafting import EditConflict, MotionRef
-from ballot.motions.forms import as_local_input, local_datetime, read, whole
+from ballot.motions.forms import local_datetime, read, whole
 from ballot.motions.lines import MAX_WIDTH, MIN_WIDTH
 from ballot.motions.models import MotionKind, State
 from ballot.units.models import Unit
 from ballot.units.services import get_unit
+from ballot.web.dates import local_input
 from ballot.web.deps import DB, CurrentPrincipal
 
 Req = Request[Any, Any, Any]
@@ -66,7 +67,7 @@ def _propose(values: dict[str, str], rules: deadlines.StatuteDeadlines, errors: 
     deadline, amendment_deadline = deadlines.propose(event_at, rules)
     for name, value in (("deadline", deadline), ("amendment_deadline", amendment_deadline)):
         if value is not None:
-            values[name] = as_local_input(value)
+            values[name] = local_input(value)
     return True
 
 

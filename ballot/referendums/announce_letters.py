@@ -11,8 +11,8 @@ from ballot.members.models import Member
 from ballot.referendums.announce import LETTER
 from ballot.referendums.announce_content import announcement_context, load_facts
 from ballot.referendums.models import Election, ElectorateEntry
-from ballot.referendums.pdfs import render_pdf
 from ballot.settings import Settings
+from ballot.web.pdf import render_pdf
 
 
 async def announcement_letters_pdf(session: AsyncSession, settings: Settings, election: Election) -> bytes | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,11 +13,11 @@ from ballot.referendums.models import Election, ElectionState
 from ballot.statutes.models import StatuteSnapshot
 from ballot.statutes.services import snapshot_rules
 from ballot.units.models import Unit
+from ballot.web.dates import LOCAL_ZONE
 from ballot_crypto import canonical
 from ballot_crypto.statutes import Rules
 
 #: Statute dates (notice periods, voting periods, freeze) are calendar days in Germany.
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 
 ORDER = (ElectionState.DRAFT, ElectionState.CEREMONY, ElectionState.READY, ElectionState.OPEN,
          ElectionState.CLOSED, ElectionState.TALLIED)

@@ -25,6 +25,7 @@ from ballot.referendums.common import LOCAL_ZONE
 from ballot.referendums.models import Election, ElectorateEntry, PublicCredential
 from ballot.settings import Settings
 from ballot.units.models import Unit
+from ballot.web.pdf import render_pdf
 from ballot_crypto.credentials import generate_credential, public_credential
 
 EMAIL, LETTER = "email", "letter"
@@ -106,8 +107,6 @@ class LetterCredentialSink(MailCredentialSink):
         site's default language. The letters are forgotten afterwards: the PDF cannot be produced again."""
         if not self._letters:
             return None
-        from ballot.referendums.pdfs import credential_groups, render_pdf
-
         letters = sorted(self._letters, key=lambda letter: (letter.postal_code, letter.name))
         self._letters = []
         with use_locale(self.settings.default_locale):
@@ -115,7 +114,7 @@ class LetterCredentialSink(MailCredentialSink):
                 "opens": self.election.opens_at, "closes": self.election.closes_at,
                 "election": self.election, "unit_name": self._unit_name or "",
                 "title": self.election.title_de if get_locale() == "de" else self.election.title_en,
-                "letters": [{"letter": letter, "groups": credential_groups(letter.credential)}
+                "letters": [{"letter": letter, "groups": _groups(letter.credential)}
                             for letter in letters],
                 "base_url": self.settings.base_url, "reissued": self.reissued,
             }
@@ -189,3 +188,8 @@ async def issue_credentials(session: AsyncSession, election: Election, members: 
             )
     await session.flush()
     return ordered
+
+
+def _groups(credential_text: str) -> list[str]:
+    """The credential's groups as printed on a letter (the booth accepts them with or without dashes)."""
+    return [group for group in credential_text.split("-") if group]

@@ -5,13 +5,12 @@ the service refuses as well, so a form with any error never stores anything."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ballot.i18n import gettext as _
-from ballot.referendums.common import LOCAL_ZONE
+from ballot.web.dates import parse_local
 
 METHODS = ("single", "approval", "yes_no_abstain", "cumulative")
 MAX_MOTIONS = 20
@@ -20,7 +19,6 @@ MAX_CANDIDATE_NAME = 200
 MAX_RANGE = 100
 DATE_FIELDS = ("announcement_at", "opens_at", "closes_at")
 _LABELS = {"yes": ("Ja", "Yes"), "no": ("Nein", "No"), "abstain": ("Enthaltung", "Abstain")}
-_LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
 
 @dataclass
@@ -49,25 +47,6 @@ def yes_no_question(qid: str, kind: str, de: str, en: str, seats: int | None = N
     return {"id": qid, "kind": kind, "text": _text(de, en), "min": 0, "max": 1, "process": process,
             "subject": None, "seats": seats,
             "options": [{"id": o, "label": _text(*_LABELS[o]), "max": 1} for o in ("yes", "no", "abstain")]}
-
-
-def parse_local(raw: str) -> datetime | None:
-    """A ``datetime-local`` value read as Europe/Berlin time, in UTC; None when unreadable."""
-    text = raw.strip()
-    if not _LOCAL.match(text):
-        return None
-    try:
-        naive = datetime.fromisoformat(text.replace(" ", "T"))
-    except ValueError:
-        return None
-    if not 2000 <= naive.year <= 2999:
-        return None
-    return naive.replace(tzinfo=LOCAL_ZONE).astimezone(UTC)
-
-
-def local_input(moment: datetime | None) -> str:
-    """The value of a ``datetime-local`` input for ``moment`` (Europe/Berlin)."""
-    return "" if moment is None else moment.astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
 
 
 def _whole(raw: str, name: str, errors: dict[str, str], lo: int, hi: int) -> int | None:

@@ -40,12 +40,7 @@ from ballot.referendums.common import LOCAL_ZONE, ORDER, frozen_rules, local_dat
 from ballot.referendums.credentials import LetterCredentialSink
 from ballot.referendums.electorate import eligible_members
 from ballot.referendums.export import may_download_record, record_zip
-from ballot.referendums.forms_board import (
-    BallotForm,
-    add_motion_row,
-    local_input,
-    read_ballot_form,
-)
+from ballot.referendums.forms_board import BallotForm, add_motion_row, read_ballot_form
 from ballot.referendums.minutes_closing import closing_facts
 from ballot.referendums.models import (
     DecryptionUpload,
@@ -55,7 +50,6 @@ from ballot.referendums.models import (
     ElectionTrustee,
     ElectorateEntry,
 )
-from ballot.referendums.pdfs import render_pdf
 from ballot.referendums.queries import elections_of_unit, get_election
 from ballot.referendums.setup import create_election, lock_election
 from ballot.referendums.statute_checks import postal_by_default
@@ -68,7 +62,9 @@ from ballot.statutes.views import plan_result
 from ballot.units.models import Unit
 from ballot.units.services import get_unit
 from ballot.web.access import require_login
+from ballot.web.dates import local_input
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+from ballot.web.pdf import render_pdf
 from ballot_crypto.statutes import Rules, StatuteError
 from ballot_crypto.statutes.trail import Check
 

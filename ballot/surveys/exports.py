@@ -13,11 +13,11 @@ from typing import Any
 from litestar import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.referendums.pdfs import render_pdf
 from ballot.settings import Settings
 from ballot.surveys.models import Survey, SurveyMode
 from ballot.surveys.questions import Question, yesno_label
 from ballot.surveys.results import QuestionResult, load_responses
+from ballot.web.pdf import render_pdf
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

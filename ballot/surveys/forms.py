@@ -25,8 +25,8 @@ from datetime import datetime
 from typing import Any
 
 from ballot.i18n import gettext as _
-from ballot.referendums.forms_board import local_input, parse_local
 from ballot.surveys.questions import YESNO, Question
+from ballot.web.dates import local_input, parse_local
 
 _LIMITS = re.compile(r"^(?P<kind>[a-z]+)(?:\s+(?P<a>\d{1,6})(?:-(?P<b>\d{1,6}))?)?$")
 
