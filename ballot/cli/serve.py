@@ -32,6 +32,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         server_header=False,
         access_log=False,
         log_config=log_config(),
+        # a worker imports the whole application before it answers the supervisor's ping; on a busy machine that
+        # takes longer than uvicorn's 5 s default, and the worker would be killed and restarted over and over
+        timeout_worker_healthcheck=30,
     )
 
 

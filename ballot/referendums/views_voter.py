@@ -9,6 +9,8 @@ receipt download and the board check take it from a POST body (docs/member.md, "
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -41,6 +43,7 @@ from ballot.referendums.models import BoardEntry, Election, ElectionState
 from ballot.referendums.queries import get_election
 from ballot.settings import Settings
 from ballot.web.access import require_login
+from ballot.web.auth import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.errors import TITLES
 from ballot_crypto import credentials
@@ -62,10 +65,23 @@ def _base(election: Election) -> str:
     return f"/ballots/{election.uuid}"
 
 
-def _receipt_cookie(settings: Settings, election: Election, tracker: str) -> Cookie:
-    """The tracker for the receipt page only: HttpOnly, SameSite=Strict, for ten minutes."""
-    return Cookie(key=RECEIPT_COOKIE, value=tracker, max_age=RECEIPT_COOKIE_SECONDS, path=f"{_base(election)}/receipt",
-                  httponly=True, samesite="strict", secure=settings.secure_cookies)
+def _session_tag(settings: Settings, request: Request[Any, Any, Any], tracker: str) -> str:
+    """Binds a receipt cookie to the login session that cast: another session on the same browser cannot read it."""
+    message = f"receipt-cookie|{request.cookies.get(SESSION_COOKIE, '')}|{tracker}".encode()
+    return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _receipt_cookie(settings: Settings, request: Request[Any, Any, Any], election: Election, tracker: str) -> Cookie:
+    """The tracker for the receipt page only (HttpOnly, SameSite=Strict, ten minutes, this login session only)."""
+    return Cookie(key=RECEIPT_COOKIE, value=f"{tracker}.{_session_tag(settings, request, tracker)}",
+                  max_age=RECEIPT_COOKIE_SECONDS, path=f"{_base(election)}/receipt", httponly=True,
+                  samesite="strict", secure=settings.secure_cookies)
+
+
+def _cookie_tracker(settings: Settings, request: Request[Any, Any, Any]) -> str:
+    """The tracker in the receipt cookie when it was set in this login session; else ``""``."""
+    tracker, _dot, tag = request.cookies.get(RECEIPT_COOKIE, "").partition(".")
+    return tracker if tag and hmac.compare_digest(tag, _session_tag(settings, request, tracker)) else ""
 
 
 async def _form_values(request: Request[Any, Any, Any]) -> FormValues:
@@ -139,7 +155,7 @@ async def vote_form(request: Request[Any, Any, Any], db: DB, settings: AppSettin
                         context=_booth_context(election, unit, standing=status, errors=errors,
                                                values=selected(questions, choices), credential=credential))
     return Redirect(path=f"{_base(election)}/receipt", status_code=303,
-                    cookies=[_receipt_cookie(settings, election, receipt["tracker"])])
+                    cookies=[_receipt_cookie(settings, request, election, receipt["tracker"])])
 
 
 @get("/ballots/{election_uuid:str}/booth.json", name="voter-booth-json")
@@ -193,7 +209,7 @@ async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettin
         return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7), check=7)
     return Response(content={"receipt": receipt, "receipt_url": f"{_base(election)}/receipt"},
                     media_type=MediaType.JSON, status_code=200,
-                    cookies=[_receipt_cookie(settings, election, receipt["tracker"])])
+                    cookies=[_receipt_cookie(settings, request, election, receipt["tracker"])])
 
 
 def _receipt_form(election: Election, unit: Any, tracker: str = "", error: str = "") -> Template:
@@ -227,10 +243,11 @@ async def _receipt(db: DB, settings: Settings, election: Election, unit: Any, tr
 async def receipt_page(request: Request[Any, Any, Any], db: DB, settings: AppSettings, principal: CurrentPrincipal,
                        election_uuid: FromPath[str]) -> Template | Response[Any]:
     """The receipt of the ballot just cast (its tracker comes in the receipt cookie): position, tracker, chain, the
-    server's signature. Everything on it is public board data; it names no choice. Without the cookie: a form."""
+    server's signature. Everything on it is public board data; it names no choice. Without the cookie (expired,
+    or set in another login session): a form that asks for the tracker."""
     principal = require_login(principal)
     election, unit = await get_election(db, principal, election_uuid)
-    tracker = request.cookies.get(RECEIPT_COOKIE, "")
+    tracker = _cookie_tracker(settings, request)
     if not tracker:
         return _receipt_form(election, unit)
     return await _receipt(db, settings, election, unit, tracker, download=False)

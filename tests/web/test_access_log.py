@@ -78,8 +78,10 @@ async def test_casting_leaves_no_line(caplog: pytest.LogCaptureFixture) -> None:
 
 
 async def test_unmatched_paths_and_errors_are_logged_without_the_path(caplog: pytest.LogCaptureFixture) -> None:
-    missing, failed = await lines(caplog, False, ("GET", f"/board?tracker={TRACKER}"), ("GET", "/broken"))
+    missing, wrong, failed = await lines(caplog, False, ("GET", f"/board?tracker={TRACKER}"),
+                                         ("DELETE", "/units/kreis-nord"), ("GET", "/broken"))
     assert missing.startswith("method=GET route=- status=404 ") and TRACKER not in missing
+    assert wrong.startswith("method=DELETE route=- status=405 ") and "kreis" not in wrong
     assert failed.startswith("method=GET route=/broken status=500 ")
 
 
@@ -108,6 +110,7 @@ def test_serve_trusts_forwarded_headers_only_from_configured_proxies(
     assert result.exit_code == 0, result.output
     assert uvicorn_run["proxy_headers"] is bool(trusted) and uvicorn_run["forwarded_allow_ips"] == trusted
     assert uvicorn_run["access_log"] is False and uvicorn_run["workers"] == 2
+    assert uvicorn_run["timeout_worker_healthcheck"] >= 30
     assert uvicorn_run["log_config"]["loggers"]["uvicorn.access"]["handlers"] == []
 
 
