@@ -62,9 +62,8 @@ class AccessLog:
         route = str(_route_template(scope))
         if (method, route) in SILENT:
             return
-        client = None
-        if self.with_client and route not in BALLOT_ROUTES and scope.get("client"):
-            client = str(scope["client"][0])
+        peer = scope.get("client")
+        client = str(peer[0]) if peer and self.with_client and route not in BALLOT_ROUTES else None
         logger.info(access_line(method, route, status, seconds, client))
 
 

@@ -7,6 +7,7 @@ never on ballot routes; casting leaves no line; a path no route matches is logge
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -93,7 +94,7 @@ def test_the_serve_log_config_silences_uvicorns_access_logger() -> None:
 
 
 @pytest.fixture
-def uvicorn_run(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def uvicorn_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """Replace uvicorn.run in ``ballot serve``; returns the keyword arguments it was called with."""
     seen: dict[str, Any] = {}
     monkeypatch.setattr(serve_cli.uvicorn, "run", lambda app, **kwargs: seen.update(kwargs, app=app))
