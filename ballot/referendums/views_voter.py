@@ -4,7 +4,7 @@ The booth (GET/POST /ballots/{uuid}/vote: the form; without JavaScript the serve
 (GET /ballots/{uuid}/booth.json, POST /ballots/{uuid}/cast: a ballot encrypted in the browser), the receipt and the
 bulletin board with the tracker check. Nothing here logs a member together with a choice or a ballot, and no URL
 carries a tracker: casting hands the tracker to the receipt page in a short-lived cookie scoped to that page, and the
-receipt download and the board check take it from a POST body (docs/member.md, "Receipt").
+receipt download and the board check take it from a POST body (decision 0002, "Logs"; docs/member.md, "Quittung").
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def _receipt_cookie(settings: Settings, request: Request[Any, Any, Any], electio
 def _cookie_tracker(settings: Settings, request: Request[Any, Any, Any]) -> str:
     """The tracker in the receipt cookie when it was set in this login session; else ``""``."""
     tracker, _dot, tag = request.cookies.get(RECEIPT_COOKIE, "").partition(".")
-    return tracker if tag and hmac.compare_digest(tag, _session_tag(settings, request, tracker)) else ""
+    expected = _session_tag(settings, request, tracker)
+    return tracker if tag and hmac.compare_digest(tag.encode(), expected.encode()) else ""
 
 
 async def _form_values(request: Request[Any, Any, Any]) -> FormValues:

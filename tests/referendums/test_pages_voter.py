@@ -22,6 +22,7 @@ from ballot.referendums.casting import close_election
 from ballot.referendums.ceremony import board_signing_key
 from ballot.referendums.models import BoardEntry
 from ballot.settings import Settings
+from ballot.web.auth import SESSION_COOKIE
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed
 from tests.referendums.box_helpers import NO, YES, Ready, make_ballot, open_ready, ready_election
 from tests.referendums.conftest import World
@@ -129,6 +130,11 @@ async def test_receipt_without_the_cookie_asks_for_the_tracker(client: Client, w
     token = client.cookies.get("csrftoken") or ""
     form = await client.get(f"{base(ready)}/receipt")
     assert form.status_code == 200 and 'name="tracker"' in form.text and tracker not in form.text
+    session = f"{SESSION_COOKIE}={client.cookies.get(SESSION_COOKIE)}; {views_voter.RECEIPT_COOKIE}=".encode()
+    for forged in (tracker, f"{tracker}.{'0' * 32}", "\u00e4.\u00e4", "."):  # no valid tag: the form, never a 500
+        page = await client.get(f"{base(ready)}/receipt", headers=[(b"cookie", session + forged.encode())])
+        assert page.status_code == 200 and 'name="tracker"' in page.text and tracker not in page.text
+    token = client.cookies.get("csrftoken") or ""  # those requests carried no CSRF cookie: a fresh one was set
     shown = await client.post(f"{base(ready)}/receipt", data={"_csrf_token": token, "tracker": tracker.upper()})
     assert shown.status_code == 200 and TRACKER_SHOWN.search(shown.text)[1] == tracker  # type: ignore[index]
     bad = await client.post(f"{base(ready)}/receipt", data={"_csrf_token": token, "tracker": "<b>xyz"})
