@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -30,6 +31,17 @@ def _env_bool(name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise SystemExit(f"BALLOT_{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def _env_networks(name: str) -> tuple[str, ...]:
+    """A comma list of IP addresses or CIDR networks (``BALLOT_TRUSTED_PROXIES``); anything else stops the start."""
+    entries = tuple(entry.strip() for entry in _env(name, "").split(",") if entry.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry)
+        except ValueError as exc:
+            raise SystemExit(f"BALLOT_{name} must list IP addresses or networks (CIDR), got {entry!r}") from exc
+    return entries
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,10 @@ class Settings:
     database_pool_size: int = 20
     discussions: DiscussionSettings = field(default_factory=DiscussionSettings)
     surveys: SurveySettings = field(default_factory=SurveySettings)
+    #: Client addresses in access-log lines (never for ballot routes); off by default (docs/operations.md).
+    access_log_client: bool = False
+    #: Proxies whose X-Forwarded-For counts (addresses or CIDRs); empty: the peer address counts.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_development(self) -> bool:
@@ -191,6 +207,8 @@ def load_settings() -> Settings:
             post_window_seconds=_env_int("POST_WINDOW_SECONDS", 60),
         ),
         surveys=SurveySettings(min_cell_size=max(1, _env_int("SURVEY_MIN_CELL_SIZE", 5))),
+        access_log_client=_env_bool("ACCESS_LOG_CLIENT", False),
+        trusted_proxies=_env_networks("TRUSTED_PROXIES"),
     )
 
 

@@ -2,16 +2,20 @@
 
 The booth (GET/POST /ballots/{uuid}/vote: the form; without JavaScript the server encrypts), the booth's JSON
 (GET /ballots/{uuid}/booth.json, POST /ballots/{uuid}/cast: a ballot encrypted in the browser), the receipt and the
-bulletin board with the tracker check. Nothing here logs a member together with a choice or a ballot.
+bulletin board with the tracker check. Nothing here logs a member together with a choice or a ballot, and no URL
+carries a tracker: casting hands the tracker to the receipt page in a short-lived cookie scoped to that page, and the
+receipt download and the board check take it from a POST body (decision 0002, "Logs"; docs/member.md, "Quittung").
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
@@ -37,7 +41,9 @@ from ballot.referendums.booth import (
 from ballot.referendums.casting import BallotRefused, cast_ballot, cast_choices, cast_limiter
 from ballot.referendums.models import BoardEntry, Election, ElectionState
 from ballot.referendums.queries import get_election
+from ballot.settings import Settings
 from ballot.web.access import require_login
+from ballot.web.auth import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.errors import TITLES
 from ballot_crypto import credentials
@@ -46,6 +52,9 @@ from ballot_crypto.errors import InvalidEncoding
 BOARD_PAGE = 100
 BOARD_STATES = (ElectionState.OPEN, ElectionState.CLOSED, ElectionState.TALLIED)
 CLOSED_STATES = (ElectionState.CLOSED, ElectionState.TALLIED)
+#: The cookie that carries a fresh receipt's tracker from casting to the receipt page (never in a URL).
+RECEIPT_COOKIE = "ballot_receipt"
+RECEIPT_COOKIE_SECONDS = 600
 
 
 def _is_partial(request: Request[Any, Any, Any]) -> bool:
@@ -54,6 +63,26 @@ def _is_partial(request: Request[Any, Any, Any]) -> bool:
 
 def _base(election: Election) -> str:
     return f"/ballots/{election.uuid}"
+
+
+def _session_tag(settings: Settings, request: Request[Any, Any, Any], tracker: str) -> str:
+    """Binds a receipt cookie to the login session that cast: another session on the same browser cannot read it."""
+    message = f"receipt-cookie|{request.cookies.get(SESSION_COOKIE, '')}|{tracker}".encode()
+    return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _receipt_cookie(settings: Settings, request: Request[Any, Any, Any], election: Election, tracker: str) -> Cookie:
+    """The tracker for the receipt page only (HttpOnly, SameSite=Strict, ten minutes, this login session only)."""
+    return Cookie(key=RECEIPT_COOKIE, value=f"{tracker}.{_session_tag(settings, request, tracker)}",
+                  max_age=RECEIPT_COOKIE_SECONDS, path=f"{_base(election)}/receipt", httponly=True,
+                  samesite="strict", secure=settings.secure_cookies)
+
+
+def _cookie_tracker(settings: Settings, request: Request[Any, Any, Any]) -> str:
+    """The tracker in the receipt cookie when it was set in this login session; else ``""``."""
+    tracker, _dot, tag = request.cookies.get(RECEIPT_COOKIE, "").partition(".")
+    expected = _session_tag(settings, request, tracker)
+    return tracker if tag and hmac.compare_digest(tag.encode(), expected.encode()) else ""
 
 
 async def _form_values(request: Request[Any, Any, Any]) -> FormValues:
@@ -126,7 +155,8 @@ async def vote_form(request: Request[Any, Any, Any], db: DB, settings: AppSettin
         return Template(template_name="referendums/vote.html", status_code=422,
                         context=_booth_context(election, unit, standing=status, errors=errors,
                                                values=selected(questions, choices), credential=credential))
-    return Redirect(path=f"{_base(election)}/receipt?{urlencode({'tracker': receipt['tracker']})}", status_code=303)
+    return Redirect(path=f"{_base(election)}/receipt", status_code=303,
+                    cookies=[_receipt_cookie(settings, request, election, receipt["tracker"])])
 
 
 @get("/ballots/{election_uuid:str}/booth.json", name="voter-booth-json")
@@ -178,33 +208,60 @@ async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettin
         return response
     except (KeyError, TypeError, ValueError):
         return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7), check=7)
-    return Response(content={"receipt": receipt,
-                             "receipt_url": f"{_base(election)}/receipt?{urlencode({'tracker': receipt['tracker']})}"},
-                    media_type=MediaType.JSON, status_code=200)
+    return Response(content={"receipt": receipt, "receipt_url": f"{_base(election)}/receipt"},
+                    media_type=MediaType.JSON, status_code=200,
+                    cookies=[_receipt_cookie(settings, request, election, receipt["tracker"])])
 
 
-@get("/ballots/{election_uuid:str}/receipt", name="voter-receipt")
-async def receipt_page(db: DB, settings: AppSettings, principal: CurrentPrincipal, election_uuid: FromPath[str],
-                       tracker: FromQuery[str] = "", download: FromQuery[str] = "") -> Template | Response[Any]:
-    """The receipt of a board position (found by its tracker): position, tracker, chain, the server's signature.
-    Everything on it is public board data; it names no choice."""
-    principal = require_login(principal)
-    election, unit = await get_election(db, principal, election_uuid)
+def _receipt_form(election: Election, unit: Any, tracker: str = "", error: str = "") -> Template:
+    """The receipt page without a receipt: a form to show one by its tracker (after the cookie expired)."""
+    return Template(template_name="referendums/receipt.html", status_code=422 if error else 200,
+                    context={"election": election, "unit": unit, "base": _base(election), "receipt": None,
+                             "tracker": tracker, "tracker_error": error})
+
+
+async def _receipt(db: DB, settings: Settings, election: Election, unit: Any, tracker: str,
+                   download: bool) -> Template | Response[Any]:
+    """The receipt of the board position with ``tracker`` as a page, or as a JSON download."""
     wanted = normal_tracker(tracker)
-    entry = await entry_by_tracker(db, election, wanted) if TRACKER_RE.match(wanted) else None
-    if entry is None or election.state not in BOARD_STATES:
+    if not TRACKER_RE.match(wanted):
+        return _receipt_form(election, unit, tracker[:80], _("A tracker consists of 64 characters 0-9 and a-f."))
+    entry = await entry_by_tracker(db, election, wanted) if election.state in BOARD_STATES else None
+    if entry is None:
         raise NotFound(_("There is no ballot with this tracker on the bulletin board."))
     receipt = receipt_of(settings, election, entry)
     text = json.dumps(receipt, indent=2, sort_keys=True)
     if download:
         name = f"receipt-{election.uuid[:8]}-{entry.position}.json"
         return Response(content=text.encode(), media_type=MediaType.JSON,
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
-    return Template(template_name="referendums/receipt.html",
+                        headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+    return Template(template_name="referendums/receipt.html", headers={"cache-control": "no-store"},
                     context={"election": election, "unit": unit, "base": _base(election), "receipt": receipt,
-                             "receipt_json": text,
-                             "download_url": f"{_base(election)}/receipt?{urlencode({'tracker': wanted})}"
-                                             "&download=1"})
+                             "receipt_json": text})
+
+
+@get("/ballots/{election_uuid:str}/receipt", name="voter-receipt")
+async def receipt_page(request: Request[Any, Any, Any], db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                       election_uuid: FromPath[str]) -> Template | Response[Any]:
+    """The receipt of the ballot just cast (its tracker comes in the receipt cookie): position, tracker, chain, the
+    server's signature. Everything on it is public board data; it names no choice. Without the cookie (expired,
+    or set in another login session): a form that asks for the tracker."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    tracker = _cookie_tracker(settings, request)
+    if not tracker:
+        return _receipt_form(election, unit)
+    return await _receipt(db, settings, election, unit, tracker, download=False)
+
+
+@post("/ballots/{election_uuid:str}/receipt", name="voter-receipt-post", status_code=200)
+async def receipt_post(request: Request[Any, Any, Any], db: DB, settings: AppSettings, principal: CurrentPrincipal,
+                       election_uuid: FromPath[str]) -> Template | Response[Any]:
+    """The receipt for the tracker in the form body; with ``download`` set, the signed receipt as a JSON file."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    form = await _form_values(request)
+    return await _receipt(db, settings, election, unit, form.get("tracker") or "", download=bool(form.get("download")))
 
 
 def _answer(election: Election, entry: BoardEntry | None) -> dict[str, Any]:
@@ -228,26 +285,22 @@ def _answer(election: Election, entry: BoardEntry | None) -> dict[str, Any]:
     return {"found": True, "text": text, "kind": kind, "position": entry.position}
 
 
-@get("/ballots/{election_uuid:str}/board", name="voter-board")
-async def board_page(request: Request[Any, Any, Any], db: DB, principal: CurrentPrincipal,
-                     election_uuid: FromPath[str], tracker: FromQuery[str] = "",
-                     page: FromQuery[str] = "1") -> Template:
-    """The bulletin board (position, tracker, chain; no time, no names) with the tracker check."""
-    principal = require_login(principal)
-    election, unit = await get_election(db, principal, election_uuid)
-    context: dict[str, Any] = {"election": election, "unit": unit, "base": _base(election), "tracker": tracker,
+async def _board(request: Request[Any, Any, Any], db: DB, election: Election, unit: Any, tracker: str | None,
+                 number: int) -> Template:
+    """The board page (or, for htmx, only the check's answer) with the answer for ``tracker`` when one was sent."""
+    context: dict[str, Any] = {"election": election, "unit": unit, "base": _base(election), "tracker": tracker or "",
                                "answer": None, "tracker_error": "", "public": election.state in BOARD_STATES,
                                "closed": election.state in CLOSED_STATES}
-    if context["public"] and tracker.strip():
+    if context["public"] and tracker is not None:
         wanted = normal_tracker(tracker)
         if TRACKER_RE.match(wanted):
             context["answer"] = _answer(election, await entry_by_tracker(db, election, wanted))
         else:
+            context["tracker"] = tracker[:80]
             context["tracker_error"] = _("A tracker consists of 64 characters 0-9 and a-f.")
-    if _is_partial(request) and "tracker" in request.query_params:
-        return Template(template_name="referendums/check.html", context=context,
-                        status_code=422 if context["tracker_error"] else 200)
-    number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    status = 422 if context["tracker_error"] else 200
+    if _is_partial(request) and tracker is not None:
+        return Template(template_name="referendums/check.html", context=context, status_code=status)
     lines: list[BoardEntry] = []
     if context["public"]:
         lines = list((await db.scalars(
@@ -257,8 +310,29 @@ async def board_page(request: Request[Any, Any, Any], db: DB, principal: Current
     pages = max(1, -(-election.board_count // BOARD_PAGE)) if context["public"] else 1
     context.update(lines=lines, page=number, pages=pages, count=election.board_count if context["public"] else 0,
                    page_url=lambda n: f"{_base(election)}/board" + (f"?page={n}" if n > 1 else ""))
-    return Template(template_name="referendums/board.html", context=context,
-                    status_code=422 if context["tracker_error"] else 200)
+    return Template(template_name="referendums/board.html", context=context, status_code=status,
+                    headers={"cache-control": "no-store"} if tracker is not None else None)
 
 
-routes: list[ControllerRouterHandler] = [booth_page, vote_form, booth_json, cast_json, receipt_page, board_page]
+@get("/ballots/{election_uuid:str}/board", name="voter-board")
+async def board_page(request: Request[Any, Any, Any], db: DB, principal: CurrentPrincipal,
+                     election_uuid: FromPath[str], page: FromQuery[str] = "1") -> Template:
+    """The bulletin board (position, tracker, chain; no time, no names) with the tracker check's form."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    return await _board(request, db, election, unit, None, number)
+
+
+@post("/ballots/{election_uuid:str}/board", name="voter-board-check", status_code=200)
+async def board_check(request: Request[Any, Any, Any], db: DB, principal: CurrentPrincipal,
+                      election_uuid: FromPath[str]) -> Template:
+    """The tracker check: the tracker comes in the form body (never in the URL); htmx gets the answer alone."""
+    principal = require_login(principal)
+    election, unit = await get_election(db, principal, election_uuid)
+    form = await _form_values(request)
+    return await _board(request, db, election, unit, form.get("tracker") or "", 1)
+
+
+routes: list[ControllerRouterHandler] = [booth_page, vote_form, booth_json, cast_json, receipt_page, receipt_post,
+                                         board_page, board_check]

@@ -42,7 +42,8 @@ from ballot.statutes import views as statute_views
 from ballot.surveys import views as survey_views
 from ballot.units import api as unit_api
 from ballot.units import views as unit_views
-from ballot.web import logfilter, system
+from ballot.web import system
+from ballot.web.access_log import AccessLog
 from ballot.web.auth import auth_middleware
 from ballot.web.deps import provide_db, provide_principal, provide_settings
 from ballot.web.errors import EXCEPTION_HANDLERS
@@ -156,8 +157,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-def app_from_env() -> Litestar:
-    """Entry point for uvicorn's ``--factory``."""
+def app_from_env() -> AccessLog:
+    """Entry point for uvicorn's ``--factory``: the application behind our allow-list access log (run uvicorn
+    without its own access log: ``ballot serve`` does)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logfilter.install()
-    return create_app()
+    settings = get_settings()
+    return AccessLog(create_app(settings), with_client=settings.access_log_client)

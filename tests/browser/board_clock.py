@@ -16,10 +16,9 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from litestar import Litestar
-
 from ballot.db import utcnow as real_utcnow
 from ballot.referendums import views_board
+from ballot.web.access_log import AccessLog
 from ballot.web.app import app_from_env as real_app_from_env
 
 OFFSET_FILE = "board-clock-offset"
@@ -37,7 +36,7 @@ def board_now() -> datetime:
     return real_utcnow() + timedelta(seconds=seconds)
 
 
-def app_from_env() -> Litestar:
+def app_from_env() -> AccessLog:
     """uvicorn ``--factory`` entry point: the real app with the board's clock replaced."""
     views_board.utcnow = board_now  # type: ignore[attr-defined]
     return real_app_from_env()

@@ -9,7 +9,6 @@ and dropped after the run.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import secrets
@@ -23,9 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
-from ballot.db import create_engine
 from ballot.settings import PROJECT_ROOT
 from tests.browser.conftest import DEMO_PASSWORD, Login
 from tests.conftest import POSTGRES_URL
@@ -42,18 +38,6 @@ class WholePathServer:
     env: dict[str, str]
     var_dir: Path
     members: tuple[Login, ...]
-
-
-def _postgres(sql: str) -> None:
-    async def run() -> None:
-        engine = create_engine(POSTGRES_URL)
-        try:
-            async with engine.begin() as conn:
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
 
 
 def _environment(backend: str, var_dir: Path, schema: str | None) -> dict[str, str]:
@@ -105,7 +89,7 @@ def whole_path_server(backend: str, var_dir: Path) -> Iterator[WholePathServer]:
     """Start the server on ``backend`` ("sqlite" or "postgres"; PostgreSQL must be reachable) with the demo data."""
     schema = f"wp_{os.getpid()}_{secrets.token_hex(4)}" if backend == "postgres" else None
     if schema:
-        _postgres(f'CREATE SCHEMA "{schema}"')
+        live.postgres_sql(f'CREATE SCHEMA "{schema}"')
     try:
         env = _environment(backend, var_dir, schema)
         live.run([str(live.BIN / "ballot"), "db", "upgrade"], env)
@@ -116,4 +100,4 @@ def whole_path_server(backend: str, var_dir: Path) -> Iterator[WholePathServer]:
             yield WholePathServer(url, env, var_dir, tuple(Login(e, DEMO_PASSWORD) for e in emails))
     finally:
         if schema:
-            _postgres(f'DROP SCHEMA "{schema}" CASCADE')
+            live.postgres_sql(f'DROP SCHEMA "{schema}" CASCADE')

@@ -185,7 +185,7 @@ def cast(page: Any, uuid: str, credential: str, choice: str, folder: Path, *, au
             shot("booth-audited")
         download(page, "#booth-audit-download", folder / "spoiled.json")
     page.locator("#booth-cast-button").click()
-    page.wait_for_url("**/receipt?tracker=*")
+    page.wait_for_url("**/receipt")
     if shot:
         shot("receipt")
     position = page.locator("#receipt-position").inner_text().strip()

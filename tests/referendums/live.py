@@ -14,12 +14,15 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,6 +58,31 @@ def server_env(var_dir: Path, database_url: str, schema: str | None = None) -> d
     return env
 
 
+def postgres_sql(sql: str) -> None:
+    """Run one statement on the test PostgreSQL (schemas of their own for the live servers)."""
+    from bench.http_load import run_sql
+    from tests.conftest import POSTGRES_URL
+
+    asyncio.run(run_sql(POSTGRES_URL, sql))
+
+
+@contextmanager
+def backend_env(backend: str, var_dir: Path, prefix: str) -> Iterator[dict[str, str]]:
+    """The server environment on a SQLite file in ``var_dir`` or on a fresh PostgreSQL schema (dropped after);
+    the caller skips PostgreSQL when it is unreachable."""
+    if backend == "sqlite":
+        yield server_env(var_dir, f"sqlite+aiosqlite:///{var_dir / 'ballot.sqlite3'}")
+        return
+    from tests.conftest import POSTGRES_URL
+
+    schema = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+    postgres_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield server_env(var_dir, POSTGRES_URL, schema)
+    finally:
+        postgres_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def run(args: list[str], env: dict[str, str], timeout: float = 300) -> str:
     done = subprocess.run(args, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,  # noqa: S603
                           timeout=timeout, check=False)
@@ -63,23 +91,28 @@ def run(args: list[str], env: dict[str, str], timeout: float = 300) -> str:
     return done.stdout
 
 
-def prepare(env: dict[str, str], voters: int) -> dict[str, Any]:
-    """Migrate the database and open a ballot; returns the setup script's JSON."""
+def prepare(env: dict[str, str], voters: int, password: str = "") -> dict[str, Any]:
+    """Migrate the database and open a ballot; returns the setup script's JSON. With ``password`` the voters can
+    also log in with their email (in the JSON) and that password."""
     run([str(BIN / "ballot"), "db", "upgrade"], env)
-    out = run([sys.executable, "-m", "tests.referendums.live", "--voters", str(voters)], env)
+    extra = ["--password", password] if password else []
+    out = run([sys.executable, "-m", "tests.referendums.live", "--voters", str(voters), *extra], env)
     return json.loads(out.strip().splitlines()[-1])
 
 
 @dataclass
 class Server:
-    """A uvicorn subprocess; ``kill`` sends SIGKILL (no shutdown handlers run)."""
+    """A uvicorn subprocess; ``kill`` sends SIGKILL (no shutdown handlers run). With ``serve`` it runs as the
+    operator does, ``ballot serve`` (our log configuration), with stderr apart in ``<log_path>.stderr``."""
 
     env: dict[str, str]
     port: int
     log_path: Path
     workers: int = 1
+    serve: bool = False
     process: subprocess.Popen[bytes] | None = None
     _log: IO[str] | None = None
+    _err: IO[str] | None = None
 
     @property
     def url(self) -> str:
@@ -87,12 +120,17 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         self._log = self.log_path.open("a")
-        args = [sys.executable, "-m", "uvicorn", "ballot.web.app:app_from_env", "--factory", "--host", "127.0.0.1",
-                "--port", str(self.port), "--no-access-log", "--log-level", "warning"]
+        if self.serve:
+            args = [str(BIN / "ballot"), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        else:
+            args = [sys.executable, "-m", "uvicorn", "ballot.web.app:app_from_env", "--factory", "--host",
+                    "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level", "warning"]
         if self.workers > 1:
             args += ["--workers", str(self.workers)]
+        self._err = self.log_path.with_name(self.log_path.name + ".stderr").open("a") if self.serve else None
         self.process = subprocess.Popen(args, env=self.env, cwd=PROJECT_ROOT,  # noqa: S603
-                                        stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+                                        stdout=self._log, stderr=self._err or subprocess.STDOUT,
+                                        start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -126,9 +164,10 @@ class Server:
         self._close()
 
     def _close(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        for stream in (self._log, self._err):
+            if stream is not None:
+                stream.close()
+        self._log = self._err = None
 
 
 def crypto_election(info: dict[str, Any]) -> Any:
@@ -141,7 +180,7 @@ def crypto_election(info: dict[str, Any]) -> Any:
                     bytes.fromhex(info["fingerprint"]))
 
 
-async def _setup(voters: int) -> dict[str, Any]:
+async def _setup(voters: int, password: str = "") -> dict[str, Any]:
     from ballot.accounts.models import AuthSession
     from ballot.accounts.tokens import hash_token, new_token
     from ballot.authz.models import Role
@@ -173,7 +212,7 @@ async def _setup(voters: int) -> dict[str, Any]:
             voter_accounts = []
             for n in range(voters):
                 member = await factory.member(units[n % 3], joined_on=joined)
-                voter_accounts.append(await factory.account(member, password=None))
+                voter_accounts.append(await factory.account(member, password=password or None))
             await session.commit()
             board = await factory.principal(board_account)
             trustees = [await factory.principal(a) for a in trustee_accounts]
@@ -197,7 +236,7 @@ async def _setup(voters: int) -> dict[str, Any]:
                 token = new_token()
                 session.add(AuthSession(token_hash=hash_token(token), account_id=account.id,
                                         expires_at=utcnow() + timedelta(hours=2)))
-                people.append({"member_id": account.member_id, "token": token,
+                people.append({"member_id": account.member_id, "token": token, "email": account.email,
                                "credential": sink.issued[account.member_id]})
             await session.commit()
             election_json = json.loads(election.election_json or "{}")
@@ -211,4 +250,6 @@ async def _setup(voters: int) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=1)
-    print(json.dumps(asyncio.run(_setup(parser.parse_args().voters))))
+    parser.add_argument("--password", default="")
+    arguments = parser.parse_args()
+    print(json.dumps(asyncio.run(_setup(arguments.voters, arguments.password))))

@@ -8,12 +8,9 @@ the same database, and the ballot must be on the board at the receipt's position
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import os
 import re
-import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,14 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from ballot.db import create_engine
 from ballot.web.auth import SESSION_COOKIE
 from ballot_crypto import credentials
 from ballot_crypto.ballots import encrypt_ballot, sign_ballot
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed
-from tests.conftest import POSTGRES_URL, postgres_unavailable
+from tests.conftest import postgres_unavailable
 from tests.referendums import live
 
 pytestmark = pytest.mark.slow
@@ -37,32 +32,12 @@ ROW = re.compile(r'<td>(\d+)</td>\s*<td><code class="hash">([0-9a-f]{64})</code>
                  r'<td><code class="hash">([0-9a-f]{64})</code></td>')
 
 
-def _pg(sql: str) -> None:
-    async def run() -> None:
-        engine = create_engine(POSTGRES_URL)
-        try:
-            async with engine.begin() as conn:
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def server_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield live.server_env(tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'crash.sqlite3'}")
-        return
-    reason = postgres_unavailable()
-    if reason:
+    if request.param == "postgres" and (reason := postgres_unavailable()):
         pytest.skip(reason)
-    schema = f"crash_{os.getpid()}_{secrets.token_hex(4)}"
-    _pg(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield live.server_env(tmp_path, POSTGRES_URL, schema)
-    finally:
-        _pg(f'DROP SCHEMA "{schema}" CASCADE')
+    with live.backend_env(request.param, tmp_path, "crash") as env:
+        yield env
 
 
 def _ballot(info: dict[str, Any], credential: str) -> dict[str, Any]:
@@ -95,14 +70,16 @@ def test_accepted_ballot_survives_sigkill(server_env: dict[str, str], tmp_path: 
 
         server.start()
         with httpx.Client(base_url=server.url, cookies={SESSION_COOKIE: voter["token"]}, timeout=30) as client:
-            board = client.get(f"{base}/board", params={"tracker": receipt["tracker"]})
+            assert client.get(f"{base}/board").status_code == 200
+            form = {"_csrf_token": client.cookies.get("csrftoken") or "", "tracker": receipt["tracker"]}
+            board = client.post(f"{base}/board", data=form)
             assert board.status_code == 200
             rows = [(int(p), t, c) for p, t, c in ROW.findall(board.text)]
             assert rows == [(receipt["position"], receipt["tracker"], receipt["chain"])]
             answer = html.unescape(board.text)
             assert (f"Ihr Stimmzettel ist auf der Urnenliste an Position {receipt['position']}." in answer
                     or f"Your ballot is on the bulletin board at position {receipt['position']}." in answer)
-            again = client.get(f"{base}/receipt", params={"tracker": receipt["tracker"], "download": "1"})
+            again = client.post(f"{base}/receipt", data=form | {"download": "1"})
             assert again.status_code == 200
             assert again.json() == receipt
     finally:

@@ -22,12 +22,13 @@ from ballot.referendums.casting import close_election
 from ballot.referendums.ceremony import board_signing_key
 from ballot.referendums.models import BoardEntry
 from ballot.settings import Settings
+from ballot.web.auth import SESSION_COOKIE
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed
 from tests.referendums.box_helpers import NO, YES, Ready, make_ballot, open_ready, ready_election
 from tests.referendums.conftest import World
 
 Client = AsyncTestClient[Litestar]
-TRACKER = re.compile(r"tracker=([0-9a-f]{64})")
+TRACKER_SHOWN = re.compile(r'id="receipt-tracker">([0-9a-f]{64})<')
 
 
 @pytest.fixture
@@ -93,15 +94,18 @@ async def test_booth_without_javascript(client: Client, world: World, settings: 
                              follow_redirects=False)
     assert cast.status_code == 303, cast.text
     location = cast.headers["location"]
-    match = TRACKER.search(location)
-    assert location.startswith(f"{base(ready)}/receipt?") and match
-    tracker = match.group(1)
+    assert location == f"{base(ready)}/receipt"  # the tracker travels in the receipt cookie, never in a URL
+    cookie = cast.headers["set-cookie"]
+    assert cookie.startswith(f"{views_voter.RECEIPT_COOKIE}=") and f"Path={location}" in cookie
+    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and "Max-Age=600" in cookie
     receipt = await client.get(location)
     assert receipt.status_code == 200
-    assert tracker in receipt.text and "position 1" in receipt.text
+    match = TRACKER_SHOWN.search(receipt.text)
+    assert match and "position 1" in receipt.text
+    tracker = match.group(1)
     for word in (">No<", ">Yes<", "Abstention", "blank"):
         assert word not in receipt.text
-    download = await client.get(f"{location}&download=1")
+    download = await client.post(location, data={"_csrf_token": token, "tracker": tracker, "download": "1"})
     assert download.headers["content-disposition"].startswith("attachment")
     signed = download.json()
     assert set(signed) == {"chain", "election", "position", "tracker", "signature"}
@@ -111,6 +115,34 @@ async def test_booth_without_javascript(client: Client, world: World, settings: 
     board = await client.get(f"{base(ready)}/board")
     assert board.status_code == 200 and tracker in board.text
     assert await board_count(world, ready) == 1
+
+
+async def test_receipt_without_the_cookie_asks_for_the_tracker(client: Client, world: World, settings: Settings,
+                                                               clock: dict[str, datetime]) -> None:
+    ready = await opened(world, settings, clock)
+    token = await login(client, world, world.member)
+    me = world.member.member_id or 0
+    cast = await client.post(f"{base(ready)}/cast", headers={"x-csrftoken": token},
+                             content=json.dumps(make_ballot(ready.election, ready.credentials[me], [YES])))
+    tracker = cast.json()["receipt"]["tracker"]
+    assert TRACKER_SHOWN.search((await client.get(f"{base(ready)}/receipt")).text)
+    await login(client, world, world.member)  # a new login session on the same browser: the cookie is not read
+    token = client.cookies.get("csrftoken") or ""
+    form = await client.get(f"{base(ready)}/receipt")
+    assert form.status_code == 200 and 'name="tracker"' in form.text and tracker not in form.text
+    session = f"{SESSION_COOKIE}={client.cookies.get(SESSION_COOKIE)}; {views_voter.RECEIPT_COOKIE}=".encode()
+    for forged in (tracker, f"{tracker}.{'0' * 32}", "\u00e4.\u00e4", "."):  # no valid tag: the form, never a 500
+        page = await client.get(f"{base(ready)}/receipt", headers=[(b"cookie", session + forged.encode())])
+        assert page.status_code == 200 and 'name="tracker"' in page.text and tracker not in page.text
+    token = client.cookies.get("csrftoken") or ""  # those requests carried no CSRF cookie: a fresh one was set
+    shown = await client.post(f"{base(ready)}/receipt", data={"_csrf_token": token, "tracker": tracker.upper()})
+    assert shown.status_code == 200 and TRACKER_SHOWN.search(shown.text)[1] == tracker  # type: ignore[index]
+    bad = await client.post(f"{base(ready)}/receipt", data={"_csrf_token": token, "tracker": "<b>xyz"})
+    assert bad.status_code == 422 and "64 characters" in bad.text and "<b>xyz" not in bad.text
+    unknown = await client.post(f"{base(ready)}/receipt", data={"_csrf_token": token, "tracker": "0" * 64})
+    assert unknown.status_code == 404
+    no_csrf = await client.post(f"{base(ready)}/receipt", data={"tracker": tracker})
+    assert no_csrf.status_code == 403
 
 
 async def test_booth_form_errors(client: Client, world: World, settings: Settings,
@@ -150,7 +182,8 @@ async def test_json_cast_revote_and_refusals(client: Client, world: World, setti
     response = await client.post(url, content=json.dumps(first), headers=headers)
     assert response.status_code == 200, response.text
     receipt = response.json()["receipt"]
-    assert receipt["position"] == 1 and response.json()["receipt_url"].endswith(receipt["tracker"])
+    assert receipt["position"] == 1 and response.json()["receipt_url"] == f"{base(ready)}/receipt"
+    assert receipt["tracker"] in response.headers["set-cookie"]
 
     # A second cast with the same credential replaces the first (revoting).
     second = make_ballot(ready.election, ready.credentials[me], [NO])
@@ -229,25 +262,32 @@ async def test_board_search_and_answers(client: Client, world: World, settings: 
         receipts.append(response.json()["receipt"])
     old, new = receipts
     board_url = f"{base(ready)}/board"
-    found = await client.get(board_url, params={"tracker": new["tracker"].upper()})
+
+    async def check(tracker: str, partial: bool = True) -> Any:
+        return await client.post(board_url, data={"_csrf_token": token, "tracker": tracker},
+                                 headers={"hx-request": "true"} if partial else {})
+
+    found = await check(new["tracker"].upper(), partial=False)
     assert "Your ballot is on the bulletin board at position 2." in found.text
     assert "replaced" not in found.text  # no marks while the ballot is open
-    partial = await client.get(board_url, params={"tracker": old["tracker"]}, headers={"hx-request": "true"})
+    partial = await check(old["tracker"])
     assert partial.status_code == 200 and "<html" not in partial.text
     assert "position 1." in partial.text
-    missing = await client.get(board_url, params={"tracker": "0" * 64}, headers={"hx-request": "true"})
+    missing = await check("0" * 64)
     assert "Not found" in missing.text
-    bad = await client.get(board_url, params={"tracker": "xyz"})
+    bad = await check("xyz", partial=False)
     assert bad.status_code == 422 and "64 characters" in bad.text
+    ignored = await client.get(board_url, params={"tracker": new["tracker"]})  # a tracker in the URL is not read
+    assert ignored.status_code == 200 and "check-result" not in ignored.text
     page = await client.get(board_url)
     main = page.text.split("<main", 1)[1].split("</main>")[0]
     assert world.member.display_name not in main and "<time" not in main
 
     await close_election(world.db, world.board, ready.election, ready.after)
     clock["now"] = ready.after
-    counted = await client.get(board_url, params={"tracker": new["tracker"]}, headers={"hx-request": "true"})
+    counted = await check(new["tracker"])
     assert "position 2 and is counted" in counted.text
-    superseded = await client.get(board_url, params={"tracker": old["tracker"]}, headers={"hx-request": "true"})
+    superseded = await check(old["tracker"])
     assert "replaced by a later vote" in superseded.text and "(position 2)" in superseded.text
     page = await client.get(board_url)
     assert "replaced (by position 2)" in page.text and "counted" in page.text
