@@ -60,6 +60,8 @@ def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEn
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL an optional schema."""
     if schema and url.startswith("postgresql+asyncpg"):
         kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
+    # SQL errors never carry the bound parameters (user input) into exception messages or logs.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
