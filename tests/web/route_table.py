@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,11 @@ class RouteCase:
     path_params: dict[str, type]
     query_params: tuple[str, ...]
 
-    def fill(self, ints: int, texts: str) -> str:
-        """The path with every integer parameter set to ``ints`` and every other one to ``texts``."""
+    def fill(self, ints: int, texts: Callable[[str], str]) -> str:
+        """The path with every integer parameter set to ``ints`` and every other one to ``texts(name)``."""
 
         def value(match: re.Match[str]) -> str:
-            return str(ints) if self.path_params[match[1]] is int else texts
+            return str(ints) if self.path_params[match[1]] is int else texts(match[1])
 
         return re.sub(r"\{(\w+):\w+\}", value, self.path)
 
