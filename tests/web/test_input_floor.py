@@ -162,3 +162,20 @@ async def test_sql_errors_never_carry_the_bound_parameters(database: tuple[str, 
         await engine.dispose()
     assert "hanna-4711" not in str(caught.value)
     assert engine.sync_engine.hide_parameters
+
+
+async def test_database_loggers_echo_no_sql_or_parameters(database: tuple[str, str | None],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """With every logger at INFO (as ``app_from_env`` configures the root), SQLAlchemy and the drivers log nothing
+    that holds a statement or a bound parameter."""
+    engine = create_engine(*database)
+    with caplog.at_level(logging.DEBUG):
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT :v"), {"v": "hanna-4712"})
+                with pytest.raises(DBAPIError):
+                    await conn.execute(text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "hanna-4713"})
+        finally:
+            await engine.dispose()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "hanna-47" not in logged and "no_such_table" not in logged
