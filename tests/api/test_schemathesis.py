@@ -21,7 +21,7 @@ from tests.conftest import postgres_unavailable
 from tests.referendums import live
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 50
 PORTS = range(8300, 8400)
 
 
