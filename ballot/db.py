@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: Loggers of the database layer that would write statements with their bound parameters (user input) at DEBUG:
+#: held at WARNING whatever level the root logger has (docs/architecture.md, "Errors and bad input").
+QUIET_LOGGERS = ("aiosqlite", "sqlalchemy.engine", "sqlalchemy.pool", "asyncpg")
+for _name in QUIET_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 class Base(DeclarativeBase):
@@ -60,6 +68,8 @@ def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEn
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL an optional schema."""
     if schema and url.startswith("postgresql+asyncpg"):
         kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
+    # SQL errors never carry the bound parameters (user input) into exception messages or logs.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

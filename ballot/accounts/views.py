@@ -36,7 +36,7 @@ from ballot.exceptions import RateLimited, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.web.auth import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
-from ballot.web.forms import is_email, safe_next
+from ballot.web.forms import form_int, is_email, safe_next
 
 
 def _link_sent_notice() -> str:
@@ -192,10 +192,9 @@ async def invite_submit(
 ) -> Response[Any]:
     """Invite a member (form fields ``member_id`` and ``next``); the service checks the permission."""
     form = await read_fields(request)
-    try:
-        member_id = int(form.get("member_id", ""))
-    except ValueError:
-        raise ValidationFailed({"member_id": _("Unknown member.")}) from None
+    member_id = form_int(form, "member_id", low=1)
+    if member_id is None:
+        raise ValidationFailed({"member_id": _("Unknown member.")})
     await invite_member(db, settings, principal, member_id)
     target = safe_next(form.get("next"))
     separator = "&" if "?" in target else "?"

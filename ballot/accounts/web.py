@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from ballot.mail.mailer import OutgoingMail, deliver_in_background
 from ballot.settings import Settings
 from ballot.web.auth import SESSION_COOKIE
+from ballot.web.forms import read_form
 from ballot.web.ratelimit import RateLimiter, get_limiter
 
 AnyRequest = Request[Any, Any, Any]
@@ -64,15 +65,9 @@ def send_after_response(request: AnyRequest, settings: Settings, mail: OutgoingM
 
 
 async def read_fields(request: AnyRequest, secret_fields: tuple[str, ...] = ()) -> dict[str, str]:
-    """Form values; ordinary fields are stripped of blanks, ``secret_fields`` (passwords) are kept exactly."""
-    form = await request.form()
-    values: dict[str, str] = {}
-    for key, value in form.items():
-        if key == "_csrf_token":
-            continue
-        text = str(value)
-        values[key] = text if key in secret_fields else text.strip()
-    return values
+    """Form values; ordinary fields are stripped of blanks, ``secret_fields`` (passwords) are kept exactly.
+    Control characters were refused when the form was read (422 naming the field)."""
+    return await read_form(request, secret_fields)
 
 
 def page(name: str, status_code: int = 200, **context: Any) -> Template:

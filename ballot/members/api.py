@@ -17,10 +17,10 @@ from ballot.exceptions import ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.members.models import DuesStatus, Gender, Member, MemberClass
 from ballot.members.services import get_member, search_members, upsert_member
-from ballot.units.api import problems
 from ballot.units.services import get_unit
 from ballot.web.deps import DB, CurrentPrincipal
 from ballot.web.errors import handle_ballot_error, handle_http_exception
+from ballot.web.openapi import problems
 
 
 class MemberOut(msgspec.Struct, kw_only=True):
@@ -119,7 +119,7 @@ def body_invalid(request: Request[Any, Any, Any], exc: ClientException) -> Respo
     "/units/{slug:str}/members",
     operation_id="listUnitMembers",
     summary="Members of a unit (board, admin)",
-    responses=problems(401, 403, 404),
+    responses=problems(400, 401, 403, 404, 422),
 )
 async def list_members(
     slug: FromPath[str],
@@ -160,7 +160,8 @@ async def list_members(
     )
 
 
-@get("/members/{number:str}", operation_id="getMember", summary="One registry entry", responses=problems(401, 403, 404))
+@get("/members/{number:str}", operation_id="getMember", summary="One registry entry",
+     responses=problems(400, 401, 403, 404, 422))
 async def member_detail(number: FromPath[str], db: DB, principal: CurrentPrincipal) -> MemberOut:
     """The member themselves, or board and admin of the member's home unit."""
     return member_out(await get_member(db, principal, number))
@@ -172,7 +173,8 @@ async def member_detail(number: FromPath[str], db: DB, principal: CurrentPrincip
     summary="Create or replace a registry entry (admin)",
     exception_handlers={ClientException: body_invalid},
     status_code=HTTP_200_OK,
-    responses={201: ResponseSpec(MemberOut, description="Created", generate_examples=False), **problems(401, 403, 422)},
+    responses={201: ResponseSpec(MemberOut, description="Created", generate_examples=False),
+               **problems(400, 401, 403, 422)},
 )
 async def member_put(
     number: FromPath[str], data: JSONBody[MemberIn], db: DB, principal: CurrentPrincipal

@@ -24,6 +24,7 @@ from ballot.authz.principal import Principal
 from ballot.exceptions import NotFound
 from ballot.i18n import LOCALE_NAMES, LOCALES, lazy_gettext, normalize_locale
 from ballot.i18n import gettext as _
+from ballot.members.export_schema import PersonalDataExport
 from ballot.members.models import ConsentKind, DuesStatus, GroupMembership, Member, MemberClass
 from ballot.members.privacy import consent_history, consents_of, personal_data_export, update_consents
 from ballot.members.services import get_member, search_members
@@ -34,6 +35,7 @@ from ballot.web.auth import LOCALE_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form
 from ballot.web.labels import CONSENTS, DUES, GENDERS, MEMBER_CLASSES, is_inherited, role_name, unit_kind
+from ballot.web.openapi import browser_download
 
 PER_PAGE = 50
 
@@ -278,7 +280,9 @@ async def save_language(
     return response
 
 
-@get("/me/export.json", name="profile-export")
+@get("/me/export.json", name="profile-export", include_in_schema=True, operation_id="exportPersonalData",
+     summary="Everything stored about me (GDPR Art. 15 and 20)",
+     responses=browser_download(PersonalDataExport, "application/json", "The export (a download)"))
 async def export_my_data(db: DB, principal: CurrentPrincipal) -> Response[bytes]:
     """Everything stored about me, as a JSON download (GDPR Art. 15 and 20)."""
     principal = require_login(principal)

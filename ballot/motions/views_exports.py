@@ -15,7 +15,9 @@ from ballot.i18n import gettext as _
 from ballot.motions import book, consultations, drafting
 from ballot.motions.docx_book import render_docx
 from ballot.motions.export import export
+from ballot.motions.export_schema import ConsultationExport
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+from ballot.web.openapi import browser_download
 
 
 def _download(data: bytes, media_type: str, name: str) -> Response[bytes]:
@@ -39,7 +41,9 @@ async def motion_book(db: DB, principal: CurrentPrincipal, settings: AppSettings
     return _download(data, "application/pdf", f"antragsbuch-{consultation.id}.pdf")
 
 
-@get("/consultations/{consultation_id:int}/export.json", name="motion-export")
+@get("/consultations/{consultation_id:int}/export.json", name="motion-export", include_in_schema=True,
+     operation_id="exportConsultation", summary="A consultation in the open format ballot-motions/1",
+     responses=browser_download(ConsultationExport, "application/json", "The export (a download)", 403, 404))
 async def motion_export(db: DB, principal: CurrentPrincipal, consultation_id: FromPath[int]) -> Response[bytes]:
     """The consultation in the open format ``ballot-motions/1``."""
     consultation, unit = await consultations.get_consultation(db, principal, consultation_id)

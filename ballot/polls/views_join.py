@@ -22,6 +22,7 @@ from ballot.polls.writer import writer_of
 from ballot.settings import Settings
 from ballot.units.models import Unit
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+from ballot.web.forms import form_int
 
 Req = Request[Any, Any, Any]
 
@@ -81,8 +82,7 @@ async def phone(request: Req, db: DB, principal: CurrentPrincipal, settings: App
 async def answer(request: Req, db: DB, principal: CurrentPrincipal, settings: AppSettings, code: FromPath[str]) -> Any:
     """Store the answer and show the page again (POST, redirect, GET); problems are shown beside the options."""
     form = await request.form()
-    raw_question = str(form.get("question", "")).strip()
-    question_id = int(raw_question) if raw_question.isdigit() and len(raw_question) <= 12 else 0
+    question_id = form_int(form, "question", 0, low=0) or 0
     session, unit, question = await targets.answer_target(request.app.state, db, code, question_id)
     device_id = identity.read_device(settings.secret_key, request.cookies.get(identity.DEVICE_COOKIE))
     who = access.participant(settings.secret_key, session, unit, principal, device_id)

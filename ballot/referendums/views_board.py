@@ -64,6 +64,7 @@ from ballot.units.services import get_unit
 from ballot.web.access import require_login
 from ballot.web.dates import local_input
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
+from ballot.web.openapi import browser_download
 from ballot.web.pdf import render_pdf
 from ballot_crypto.statutes import Rules, StatuteError
 from ballot_crypto.statutes.trail import Check
@@ -531,7 +532,9 @@ async def result_protocol(db: DB, settings: AppSettings, principal: CurrentPrinc
     return _pdf(data, f"result-protocol-{context['election'].uuid}.pdf", attachment=False)
 
 
-@get("/ballots/{uuid:str}/record.zip", name="ballot-record")
+@get("/ballots/{uuid:str}/record.zip", name="ballot-record", include_in_schema=True, operation_id="electionRecord",
+     summary="The election record (ZIP, docs/election-record.md); header x-record-sha256 holds its SHA-256",
+     responses=browser_download(bytes, "application/zip", "The election record (a download)", 403, 404, 409))
 async def ballot_record(db: DB, principal: CurrentPrincipal, uuid: FromPath[str]) -> Response[bytes]:
     """The verified election record (ZIP) for the electorate and auditors."""
     principal = require_login(principal)

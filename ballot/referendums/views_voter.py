@@ -16,6 +16,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
@@ -46,6 +47,7 @@ from ballot.web.access import require_login
 from ballot.web.auth import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.errors import TITLES
+from ballot.web.inputs import BadJsonBody
 from ballot_crypto import credentials
 from ballot_crypto.errors import InvalidEncoding
 
@@ -190,8 +192,10 @@ async def cast_json(request: Request[Any, Any, Any], db: DB, settings: AppSettin
         election, _unit = await get_election(db, principal, election_uuid)
         now = utcnow()
         try:
-            ballot = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+            ballot = await request.json()
+        except BadJsonBody as exc:
+            return _problem(400, exc.message)
+        except ClientException:
             return _problem(400, _("The ballot is not valid JSON."))
         if not isinstance(ballot, dict) or not isinstance(ballot.get("credential"), str):
             return _problem(422, _("The ballot is not valid (check %(check)d); nothing was stored.", check=7),

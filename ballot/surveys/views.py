@@ -12,10 +12,11 @@ from litestar.types import ControllerRouterHandler
 
 from ballot.authz.policy import Action, authorize
 from ballot.db import utcnow
-from ballot.exceptions import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from ballot.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.surveys import exports, services
 from ballot.surveys.display import mode_explanation, mode_label, question_views
+from ballot.surveys.export_schema import SurveyResultsExport
 from ballot.surveys.forms import local_input, read_survey_form
 from ballot.surveys.models import Survey, SurveyMode
 from ballot.surveys.questions import check_definitions, parse_answers
@@ -23,6 +24,7 @@ from ballot.surveys.results import survey_results
 from ballot.units.services import get_unit, units_of
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form
+from ballot.web.openapi import browser_download
 
 Req = Request[Any, Any, Any]
 
@@ -225,23 +227,43 @@ async def survey_results_page(db: DB, principal: CurrentPrincipal, settings: App
         "can_export": services.may_manage(principal, survey), "mode_label": mode_label(survey.mode)})
 
 
-@get("/surveys/{survey_id:int}/export/{fmt:str}", name="survey-export")
-async def survey_export(db: DB, principal: CurrentPrincipal, settings: AppSettings, survey_id: FromPath[int],
-                        fmt: FromPath[str]) -> Response[bytes]:
-    """``results.csv`` / ``results.json`` (the board) and ``report.pdf`` (everyone who sees the results)."""
+@get("/surveys/{survey_id:int}/export/report.pdf", name="survey-report", include_in_schema=True,
+     operation_id="surveyReport", summary="The results report (PDF), for everyone who sees the results",
+     responses=browser_download(bytes, "application/pdf", "The report (a download)", 403, 404))
+async def survey_report(db: DB, principal: CurrentPrincipal, settings: AppSettings,
+                        survey_id: FromPath[int]) -> Response[bytes]:
+    """``report.pdf``: the results report for everyone who sees the results."""
     survey = await _visible_results(db, principal, survey_id)
-    if fmt == "report.pdf":
-        total, results = await survey_results(db, survey, settings.surveys.min_cell_size)
-        answered, eligible = await services.turnout(db, survey)
-        data = exports.pdf_report(settings, survey, total, results, answered, eligible,
-                                  mode_label(survey.mode))
-        return exports.download(data, "application/pdf", f"survey-{survey.id}.pdf")
-    if fmt not in ("results.csv", "results.json"):
-        raise NotFound(_("This page does not exist."))
+    total, results = await survey_results(db, survey, settings.surveys.min_cell_size)
+    answered, eligible = await services.turnout(db, survey)
+    data = exports.pdf_report(settings, survey, total, results, answered, eligible, mode_label(survey.mode))
+    return exports.download(data, "application/pdf", f"survey-{survey.id}.pdf")
+
+
+async def _managed_results(db: DB, principal: Any, survey_id: int) -> Survey:
+    survey = await _visible_results(db, principal, survey_id)
     authorize(principal, Action.SURVEY_MANAGE, survey.unit)
-    if fmt == "results.csv":
-        return exports.download(await exports.csv_export(db, survey), "text/csv; charset=utf-8",
-                                f"survey-{survey.id}.csv")
+    return survey
+
+
+@get("/surveys/{survey_id:int}/export/results.csv", name="survey-export-csv", include_in_schema=True,
+     operation_id="surveyAnswersCsv", summary="Every response, one row each in random order (the board)",
+     responses=browser_download(str, "text/csv", "The answers (a download)", 403, 404))
+async def survey_export_csv(db: DB, principal: CurrentPrincipal, survey_id: FromPath[int]) -> Response[bytes]:
+    """``results.csv``: one row per response (the board)."""
+    survey = await _managed_results(db, principal, survey_id)
+    return exports.download(await exports.csv_export(db, survey), "text/csv; charset=utf-8",
+                            f"survey-{survey.id}.csv")
+
+
+@get("/surveys/{survey_id:int}/export/results.json", name="survey-export-json", include_in_schema=True,
+     operation_id="surveyResultsJson", summary="The aggregated results (the board)",
+     responses=browser_download(SurveyResultsExport, "application/json", "The results (a download)",
+                                403, 404))
+async def survey_export_json(db: DB, principal: CurrentPrincipal, settings: AppSettings,
+                             survey_id: FromPath[int]) -> Response[bytes]:
+    """``results.json``: the aggregated results (the board)."""
+    survey = await _managed_results(db, principal, survey_id)
     _total, results = await survey_results(db, survey, settings.surveys.min_cell_size)
     return exports.download(await exports.json_export(db, survey, results), "application/json",
                             f"survey-{survey.id}.json")
@@ -249,5 +271,5 @@ async def survey_export(db: DB, principal: CurrentPrincipal, settings: AppSettin
 
 routes: list[ControllerRouterHandler] = [
     my_surveys, unit_surveys, survey_new, survey_create, survey_detail, survey_answer, survey_turnout,
-    survey_remind, survey_results_page, survey_export,
+    survey_remind, survey_results_page, survey_report, survey_export_csv, survey_export_json,
 ]

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import msgspec
 from litestar import get
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
@@ -16,6 +15,7 @@ from ballot.i18n import gettext as _
 from ballot.units.models import BodyType, Unit, UnitKind
 from ballot.units.services import all_units, ancestors, children, get_unit
 from ballot.web.deps import DB, CurrentPrincipal
+from ballot.web.openapi import problems
 
 
 class UnitOut(msgspec.Struct, kw_only=True):
@@ -36,35 +36,6 @@ class UnitDetail(UnitOut, kw_only=True):
     children: list[UnitOut] = msgspec.field(default_factory=list)
 
 
-class Problem(msgspec.Struct, kw_only=True):
-    """An error (RFC 9457 problem details); ``errors`` maps field names to messages on 422."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
-    errors: dict[str, str] | None = None
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem documents a handler can answer with."""
-    descriptions = {
-        401: "Not logged in (no or an invalid token)",
-        403: "Not allowed for this account",
-        404: "Unknown unit or member",
-        422: "Invalid input; see errors",
-    }
-    return {
-        status: ResponseSpec(
-            data_container=Problem,
-            description=descriptions[status],
-            media_type="application/problem+json",
-            generate_examples=False,
-        )
-        for status in statuses
-    }
-
-
 def unit_out(unit: Unit, slugs: Mapping[int, str]) -> UnitOut:
     """``slugs`` maps unit ids to slugs (to name the parent)."""
     return UnitOut(
@@ -77,7 +48,7 @@ def unit_out(unit: Unit, slugs: Mapping[int, str]) -> UnitOut:
     )
 
 
-@get("/units", operation_id="listUnits", summary="All units in tree order", responses=problems(401))
+@get("/units", operation_id="listUnits", summary="All units in tree order", responses=problems(400, 401, 422))
 async def list_units(db: DB, principal: CurrentPrincipal) -> list[UnitOut]:
     """Every unit the account may see, ordered by position in the tree."""
     if principal is None:
@@ -91,7 +62,7 @@ async def list_units(db: DB, principal: CurrentPrincipal) -> list[UnitOut]:
     "/units/{slug:str}",
     operation_id="getUnit",
     summary="One unit with its ancestors and children",
-    responses=problems(401, 404),
+    responses=problems(400, 401, 404, 422),
 )
 async def unit_detail(slug: FromPath[str], db: DB, principal: CurrentPrincipal) -> UnitDetail:
     """The unit named by ``slug``."""

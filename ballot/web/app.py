@@ -47,7 +47,9 @@ from ballot.web.access_log import AccessLog
 from ballot.web.auth import auth_middleware
 from ballot.web.deps import provide_db, provide_principal, provide_settings
 from ballot.web.errors import EXCEPTION_HANDLERS
-from ballot.web.security_headers import security_headers_middleware
+from ballot.web.inputs import input_guard_middleware
+from ballot.web.request import GuardedRequest
+from ballot.web.security_headers import security_headers_hook
 from ballot.web.templating import create_environment
 
 API_PREFIX = "/api/v1"
@@ -76,7 +78,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         path="/static/vendor/htmx-ext-sse", directories=[settings.vendor_dir / "htmx-ext-sse" / "dist"],
         name="vendor-htmx-sse",
     )
-    api = Router(path=API_PREFIX, route_handlers=[*unit_api.routes, *member_api.routes], tags=["api"])
+    api = Router(path=API_PREFIX, route_handlers=[*unit_api.routes, *member_api.routes], tags=["api"],
+                 include_in_schema=True)
 
     async def dispose_engine() -> None:
         await live.close(state)
@@ -130,8 +133,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
+        request_class=GuardedRequest,
+        before_send=[security_headers_hook(hsts=settings.secure_cookies)],
         middleware=[
-            lambda app: security_headers_middleware(app, hsts=settings.secure_cookies),
+            input_guard_middleware,
             DefineMiddleware(auth_middleware, factory_getter=lambda: factory),
         ],
         csrf_config=CSRFConfig(
@@ -150,6 +155,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        # HTML pages stay out of the OpenAPI schema; the API, the health check and the JSON and file downloads
+        # opt in with include_in_schema=True (docs/architecture.md, "The OpenAPI schema").
+        include_in_schema=False,
         on_shutdown=[dispose_engine],
         lifespan=[due_jobs],
         debug=False,

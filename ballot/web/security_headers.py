@@ -1,9 +1,14 @@
-"""Security headers on every response, including a strict Content-Security-Policy (no inline script)."""
+"""Security headers on every response, including a strict Content-Security-Policy (no inline script).
+
+Applied as an application-wide ``before_send`` hook, so that responses produced outside a route (an unknown path,
+a wrong method, a malformed host header) carry the same headers as every page."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,27 +33,21 @@ HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
+HSTS = "max-age=63072000; includeSubDomains"
 
 
-def security_headers_middleware(app: ASGIApp, *, hsts: bool = False) -> ASGIApp:
-    """Wrap ``app`` so that every HTTP response carries the security headers (HSTS when served over TLS)."""
+def security_headers_hook(*, hsts: bool = False) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook that adds the security headers (HSTS when served over TLS) to every HTTP response."""
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if scope["type"] != "http" or message["type"] != "http.response.start":
             return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in HEADERS.items():
+            headers[name] = value
+        if hsts:
+            headers["strict-transport-security"] = HSTS
+        if scope["path"] not in {"/healthz"} and not scope["path"].startswith("/static/"):
+            headers["cache-control"] = "no-store"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
-                    headers[name] = value
-                if hsts:
-                    headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
-                if scope["path"] not in {"/healthz"} and not scope["path"].startswith("/static/"):
-                    headers["cache-control"] = "no-store"
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+    return add_headers

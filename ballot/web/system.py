@@ -18,7 +18,8 @@ from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form, safe_next
 
 
-@get("/healthz", media_type="application/json")
+@get("/healthz", media_type="application/json", include_in_schema=True, operation_id="health",
+     summary="Liveness and database reachability")
 async def healthz(db: DB) -> dict[str, str]:
     """Liveness and database reachability, for load balancers and container orchestration."""
     await db.execute(text("SELECT 1"))
