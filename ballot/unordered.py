@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import DDL, ColumnElement, FromClause, Table, delete, event, insert, text
+from sqlalchemy import DDL, ColumnElement, FromClause, Table, delete, event, insert, select, text, tuple_
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 log = logging.getLogger(__name__)
@@ -73,3 +74,33 @@ async def compact(engine: AsyncEngine, *tables: Table) -> bool:
         log.warning("compacting %s failed (%s): old row versions remain until the next VACUUM",
                     ", ".join(t.name for t in tables), type(exc).__name__)
         return False
+
+
+async def scatter(session: AsyncSession, model: type[Any], group: ColumnElement[bool],
+                  mine: Sequence[tuple[Any, ...]], columns: Sequence[str]) -> None:
+    """Give each just-flushed row of ``model`` whose primary key is in ``mine`` a uniformly random place among the
+    rows of ``group``: exchange the values of ``columns`` with a row drawn from the whole group (itself included),
+    an online Fisher-Yates step. Inside the caller's transaction; the drawn rows are locked (``FOR UPDATE``, in key
+    order, so concurrent writers wait instead of deadlocking) and read after the lock.
+
+    Call it after the transaction's first write: on SQLite that write holds the database's write lock, so no
+    other writer changes the drawn rows between the read and the exchange. PostgreSQL needs the exchange (its heap
+    lists rows in the order they were written; the two updates stay in the rows' pages); on SQLite the tables are
+    ``WITHOUT ROWID`` and ordered by a key, and the exchange still unties a row's key from its content."""
+    if not mine:
+        return
+    key = list(sa_inspect(model).primary_key)
+    everyone = [tuple(row) for row in (await session.execute(select(*key).where(group))).all()]
+    rng = secrets.SystemRandom()
+    pairs = [(own, rng.choice(everyone)) for own in mine]
+    wanted = {k for pair in pairs for k in pair}
+    locked = await session.scalars(select(model).where(tuple_(*key).in_(wanted)).order_by(*key)
+                                   .with_for_update().execution_options(populate_existing=True))
+    rows = {tuple(getattr(r, column.key) for column in key): r for r in locked}
+    for own, other in pairs:
+        first, second = rows[own], rows[other]
+        for name in columns:
+            value = getattr(first, name)
+            setattr(first, name, getattr(second, name))
+            setattr(second, name, value)
+    await session.flush()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import subprocess
 import uuid
 from itertools import combinations
 from pathlib import Path
@@ -32,35 +31,20 @@ from ballot.referendums.models import BoardEntry, Election
 from ballot.referendums.simvoters import encrypt_all
 from ballot_crypto.credentials import public_credential
 from bench.cast_http import hammer
+from tests.dumps import dumped_rows, pairwise_agreement
 from tests.referendums import live
 
 VOTERS = 500
 CHANCE = (0.40, 0.60)
 
 
-def pairwise_agreement(dump_order: list[int], board_position: dict[int, int]) -> float:
-    """The share of pairs of voters listed in the same relative order by the dump and by the board."""
-    listed = [m for m in dump_order if m in board_position]
-    assert len(listed) == len(board_position), "the dump lacks voters"
-    pairs = list(combinations(listed, 2))  # (earlier in the dump, later in the dump)
-    return sum(1 for a, b in pairs if board_position[a] < board_position[b]) / len(pairs)
-
-
 def _dumped_members(database: tuple[str, str | None]) -> list[int]:
-    """The member ids of marked register rows in the order a plain dump of the database lists them."""
-    url, schema = database
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[1]
-        dump = subprocess.run(["sqlite3", path, ".dump voter_register"], capture_output=True, text=True,  # noqa: S603,S607
-                              check=True).stdout
-        rows = [line.removeprefix("INSERT INTO voter_register VALUES(").split(",", 3)
-                for line in dump.splitlines() if line.startswith("INSERT INTO voter_register")]
-        return [int(r[1]) for r in rows if r[2] != "NULL"]
-    dump = subprocess.run(["pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--data-only",  # noqa: S603,S607
-                           f"--table={schema}.voter_register", "test"], capture_output=True, text=True,
-                          check=True).stdout
-    body = dump.split("COPY ", 1)[1].split("\n", 1)[1].split("\n\\.", 1)[0]
-    return [int(line.split("\t")[1]) for line in body.splitlines() if line.split("\t")[2] != "\\N"]
+    """The member ids of marked register rows (election, member, channel, sealed_ref) in dump order."""
+    return [int(row[1]) for row in dumped_rows(database, "voter_register") if row[2] is not None]
+
+
+def _agreement(dump_order: list[int], board_position: dict[int, int]) -> float:
+    return pairwise_agreement([m for m in dump_order if m in board_position], board_position)
 
 
 async def _select_members(database: tuple[str, str | None]) -> list[int]:
@@ -148,14 +132,14 @@ def test_register_keeps_no_casting_order(database: tuple[str, str | None], tmp_p
         assert statuses == {"200": VOTERS}, statuses
         positions = asyncio.run(_board_positions(database, info["uuid"], member_of_credential))
         # while the ballot is open: the unmarked rows of the freeze, marked in place
-        during_dump = pairwise_agreement(_dumped_members(database), positions)
-        during_select = pairwise_agreement(asyncio.run(_select_members(database)), positions)
+        during_dump = _agreement(_dumped_members(database), positions)
+        during_select = _agreement(asyncio.run(_select_members(database)), positions)
         within_page = asyncio.run(_same_page_agreement(database, positions))
         asyncio.run(_close(database, info["uuid"]))
     finally:
         server.stop()
-    after_dump = pairwise_agreement(_dumped_members(database), positions)
-    after_select = pairwise_agreement(asyncio.run(_select_members(database)), positions)
+    after_dump = _agreement(_dumped_members(database), positions)
+    after_select = _agreement(asyncio.run(_select_members(database)), positions)
     print(f"pairwise agreement with the board ({database[0].split(':')[0]}): during voting dump {during_dump:.3f}, "
           f"select {during_select:.3f}, within one page {within_page}; "
           f"after the close dump {after_dump:.3f}, select {after_select:.3f}")
