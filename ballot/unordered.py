@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+#: How long ``VACUUM FULL`` may wait for its exclusive lock before compaction is given up (and logged).
+LOCK_TIMEOUT = "2s"
+
 #: PostgreSQL fillfactor (percent) of tables marked in place: inserts fill a page to 10 % (the minimum), so the
 #: marked versions of its rows fit into the same page (a HOT update) instead of moving to the table's end.
 FILLFACTOR = 10
@@ -58,12 +61,14 @@ async def rewrite_shuffled(session: AsyncSession, table: Table, *where: ColumnEl
 async def compact(engine: AsyncEngine, *tables: Table) -> bool:
     """Remove the dead row versions that a rewrite left behind, outside any transaction: PostgreSQL
     ``VACUUM (FULL, FREEZE)`` per table (a new file, old versions gone); SQLite a ``TRUNCATE`` checkpoint, so the
-    write-ahead log no longer holds the pages as they were before the rewrite. Returns False (and logs) on failure:
-    the rewrite itself stands either way."""
+    write-ahead log no longer holds the pages as they were before the rewrite. Returns False (and logs) on failure,
+    also when PostgreSQL cannot lock the table within ``LOCK_TIMEOUT``: the rewrite itself stands either way."""
     try:
         async with engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             if conn.dialect.name == "postgresql":
+                # VACUUM FULL needs the table to itself; waiting longer would queue every other writer behind it
+                await conn.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
                 for table in tables:
                     await conn.exec_driver_sql(
                         f"VACUUM (FULL, FREEZE) {conn.dialect.identifier_preparer.format_table(table)}")
