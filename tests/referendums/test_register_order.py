@@ -21,7 +21,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ballot.authz.loader import load_principal
 from ballot.authz.models import Role, RoleGrant
@@ -52,8 +52,8 @@ async def _select_members(database: tuple[str, str | None]) -> list[int]:
     engine = create_engine(*database)
     try:
         async with engine.connect() as conn:
-            rows = await conn.exec_driver_sql("SELECT member_id, channel FROM voter_register")
-            return [int(m) for m, channel in rows if channel is not None]
+            rows = await conn.execute(text("SELECT member_id, channel FROM voter_register"))
+            return [int(row[0]) for row in rows if row[1] is not None]
     finally:
         await engine.dispose()
 
@@ -66,13 +66,13 @@ async def _same_page_agreement(database: tuple[str, str | None], board_position:
     engine = create_engine(*database)
     try:
         async with engine.connect() as conn:
-            rows = (await conn.exec_driver_sql("SELECT member_id, (ctid::text::point)[0]::int FROM voter_register "
-                                               "WHERE channel IS NOT NULL")).all()
+            rows = (await conn.execute(text("SELECT member_id, (ctid::text::point)[0]::int FROM voter_register "
+                                              "WHERE channel IS NOT NULL"))).all()
     finally:
         await engine.dispose()
     pages: dict[int, list[int]] = {}
-    for member_id, page in rows:
-        pages.setdefault(page, []).append(member_id)
+    for row in rows:
+        pages.setdefault(int(row[1]), []).append(int(row[0]))
     pairs = [(a, b) for members in pages.values() for a, b in combinations(members, 2)]
     return sum(1 for a, b in pairs if board_position[a] < board_position[b]) / len(pairs) if pairs else None
 

@@ -28,7 +28,7 @@ async def test_dump_does_not_pair_members_with_their_answers(world: World, clien
     survey = await world.survey(questions=parse_questions("code | text 10 | Your code?"))
     accounts = [await world.factory.account(await world.factory.member(world.tree.local_a)) for _ in range(MEMBERS)]
     await world.factory.commit()
-    member_of_code = {f"c{n}": account.member_id for n, account in enumerate(accounts)}
+    member_of_code = {f"c{n}": int(account.member_id or 0) for n, account in enumerate(accounts)}
     order = list(enumerate(accounts))
     random.Random(7).shuffle(order)
     for n, account in order:
@@ -37,7 +37,7 @@ async def test_dump_does_not_pair_members_with_their_answers(world: World, clien
         form: dict[str, Any] = {"q-code": f"c{n}", "_csrf_token": client.cookies.get("csrftoken") or ""}
         answered = await client.post(f"/surveys/{survey.id}", data=form, follow_redirects=False)
         assert answered.status_code in (302, 303), answered.text[:300]
-    answered_at = {account.member_id: rank for rank, (_n, account) in enumerate(order)}
+    answered_at = {int(account.member_id or 0): rank for rank, (_n, account) in enumerate(order)}
 
     who = [int(row[1]) for row in dumped_rows(database, "survey_participations") if int(row[0]) == survey.id]
     what = [member_of_code[json.loads(row[3])["code"]] for row in dumped_rows(database, "survey_responses")]
