@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ballot.db import Base, UTCDateTime, utcnow
+from ballot.unordered import reserve_update_space
 
 
 class QuestionKind(enum.StrEnum):
@@ -77,3 +78,6 @@ class PollAnswer(Base):
     voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     choices: Mapped[list[int]] = mapped_column(JSON)
     guest: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+reserve_update_space(PollAnswer.__table__)

@@ -6,6 +6,9 @@ far (its own answer included, unless an earlier batch took it). An answer's resu
 committed, so an accepted answer is durable before the participant sees "counted". The primary key (question,
 voter key) still decides who was first: ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` returns the rows it stored,
 and two answers with the same key in one batch are settled before the statement (the later one is refused).
+Each stored answer then exchanges its choices with a random answer to the same question
+(:func:`ballot.unordered.scatter`), so neither the table's order (PostgreSQL appends) nor a row's voter key says
+whose choices the row holds.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballot.polls.identity import Participant
 from ballot.polls.models import PollAnswer, PollQuestion, PollSession, QuestionState
+from ballot.unordered import scatter
 
 MAX_BATCH = 500
 """At most this many answers per statement and commit."""
@@ -77,6 +81,9 @@ async def write_batch(db: AsyncSession, batch: list[_Pending]) -> list[Outcome]:
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(PollAnswer).on_conflict_do_nothing().returning(PollAnswer.question_id, PollAnswer.voter_key)
     stored = {(row[0], row[1]) for row in (await db.execute(statement, rows)).all()} if rows else set()
+    for question_id in {key[0] for key in stored}:  # each answer takes a random place among its question's answers
+        await scatter(db, PollAnswer, PollAnswer.question_id == question_id,
+                      sorted(key for key in stored if key[0] == question_id), ("choices", "guest"))
     await db.commit()
     results = []
     for item in batch:

@@ -23,6 +23,7 @@ from ballot.i18n import gettext as _
 from ballot.referendums.box import crypto_election, frozen_rules, lock_board, unit_of
 from ballot.referendums.common import local_date, processes_of
 from ballot.referendums.models import BoardEntry, Election, ElectionOutcome, ElectionState
+from ballot.referendums.register import rewrite_after_close
 from ballot_crypto import canonical
 from ballot_crypto.statutes.schedule import schedule
 from ballot_crypto.tally import aggregate
@@ -97,4 +98,5 @@ async def close_election(session: AsyncSession, principal: Principal | None, ele
     except BaseException:
         await session.rollback()
         raise
+    await rewrite_after_close(session, election.id)  # no casting order in the register from here on
     return outcome

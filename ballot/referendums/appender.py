@@ -28,8 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballot.exceptions import BallotError, Conflict
 from ballot.i18n import gettext as _
+from ballot.referendums import register
 from ballot.referendums.box import lock_board
 from ballot.referendums.models import BoardEntry, Election, ElectionState, VoterRegister
+from ballot.unordered import shuffled
 from ballot_crypto import canonical
 from ballot_crypto.board import chain_hash
 
@@ -154,23 +156,24 @@ async def _append(session: AsyncSession, election_id: int, casts: list[Cast]) ->
 
 
 async def _register(session: AsyncSession, election_id: int, casts: list[Cast]) -> None:
-    """Mark the members of the accepted casts as having voted online (own transaction; no time, no order)."""
+    """Mark the members of the accepted casts as having voted online (own transaction; no time, no order): each
+    member's row is marked in place, in random order within the batch (:mod:`ballot.referendums.register`)."""
     members = {c.member_id: c.sealed for c in casts}  # the later of two casts of one member wins
     conflicts = 0
     try:
-        rows = {r.member_id: r for r in (await session.scalars(select(VoterRegister).where(
-            VoterRegister.election_id == election_id, VoterRegister.member_id.in_(members)))).all()}
-        for member_id, sealed in members.items():
-            row = rows.get(member_id)
-            if row is None:
+        for member_id in shuffled(members):
+            sealed = members[member_id]
+            if await register.mark(session, election_id, member_id, "online", sealed, replacing="online"):
+                continue
+            row = await session.get(VoterRegister, (election_id, member_id), populate_existing=True)
+            if row is None:  # no unmarked row: the close dropped it while this ballot was on its way
                 session.add(VoterRegister(election_id=election_id, member_id=member_id, channel="online",
                                           sealed_ref=sealed))
-            elif row.channel == "online":
+                continue
+            # a Wahlschein was entered between this ballot's box commit and now (docs/board.md, Briefwahl)
+            conflicts += 1
+            if row.sealed_ref is None:  # under precedence "postal" the trustees open it and remove the ballot
                 row.sealed_ref = sealed
-            else:  # a Wahlschein was entered between this ballot's box commit and now (docs/board.md, Briefwahl)
-                conflicts += 1
-                if row.sealed_ref is None:  # under precedence "postal" the trustees open it and remove the ballot
-                    row.sealed_ref = sealed
         if conflicts:  # counts only: a member number here would date the member's board position
             log.error("%d online ballot(s) of members whose Wahlschein was entered meanwhile: the register keeps the "
                       "online reference; unless the precedence is 'postal', both votes count", conflicts)

@@ -17,6 +17,7 @@ from ballot.i18n import get_locale
 from ballot.i18n import gettext as _
 from ballot.referendums.ceremony import board_signing_key
 from ballot.referendums.models import BoardEntry, Election, ElectionState, ElectorateEntry, VoterRegister
+from ballot.referendums.register import has_voted
 from ballot.settings import Settings
 from ballot_crypto.ballots import signed_message
 from ballot_crypto.board import RECEIPT_DOMAIN
@@ -49,7 +50,7 @@ async def standing(session: AsyncSession, principal: Principal, election: Electi
                                  "electorate was fixed from the member registry at the cut-off date the statute "
                                  "sets."), status=403)
     registered = await session.get(VoterRegister, (election.id, principal.member_id))
-    voted = registered is not None
+    voted = has_voted(registered)
     if election.state in (ElectionState.CLOSED, ElectionState.TALLIED) or now >= election.closes_at:
         return Standing(False, _("This ballot is closed; voting is no longer possible. You can check on the "
                                  "bulletin board whether your ballot was counted."), eligible=True, voted=voted,
@@ -60,7 +61,7 @@ async def standing(session: AsyncSession, principal: Principal, election: Electi
     if registered is not None and registered.channel == "postal":
         return Standing(False, _("You have already voted by post, so you cannot vote online."), eligible=True,
                         voted=True, status=409)
-    if registered is not None and not election.revoting:
+    if voted and not election.revoting:
         return Standing(False, _("You have already voted; this ballot does not allow changing a vote."),
                         eligible=True, voted=True, status=409)
     return Standing(True, eligible=True, voted=voted, revote=voted)

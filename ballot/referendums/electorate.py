@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.members.models import DuesStatus, Member
 from ballot.referendums.models import Election, ElectorateEntry
+from ballot.referendums.register import add_unmarked
 from ballot.units.models import Unit
 from ballot_crypto.statutes import MemberFacts, Rules, check_member, schedule
 
@@ -57,8 +58,9 @@ async def eligible_members(session: AsyncSession, election: Election, rules: Rul
 
 async def freeze_electorate(session: AsyncSession, election: Election, rules: Rules, opening: date,
                             as_of: date | None = None) -> list[Member]:
-    """Write the ElectorateEntry rows (delivery unset) and return the members."""
+    """Write the ElectorateEntry rows (delivery unset) and the unmarked register rows, and return the members."""
     members = await eligible_members(session, election, rules, opening, as_of)
     session.add_all(ElectorateEntry(election_id=election.id, member_id=m.id) for m in members)
+    add_unmarked(session, election.id, (m.id for m in members))
     await session.flush()
     return members

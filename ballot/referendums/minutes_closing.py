@@ -40,7 +40,8 @@ async def closing_facts(session: AsyncSession, election: Election) -> dict[str, 
     counted = await session.scalar(select(func.count()).select_from(BoardEntry).where(
         BoardEntry.election_id == election.id, BoardEntry.superseded_by.is_(None))) or 0
     channels = dict((await session.execute(
-        select(VoterRegister.channel, func.count()).where(VoterRegister.election_id == election.id)
+        select(VoterRegister.channel, func.count())
+        .where(VoterRegister.election_id == election.id, VoterRegister.channel.is_not(None))
         .group_by(VoterRegister.channel))).all())
     rules = await frozen_rules(session, election)
     return {

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ballot.db import Base, UTCDateTime, utcnow
+from ballot.unordered import reserve_update_space
 
 
 class ElectionKind(enum.StrEnum):
@@ -167,15 +168,22 @@ class BoardEntry(Base):
 
 class VoterRegister(Base):
     """Who has voted, and how (online / postal): no time, no order, no credential in clear.
-    ``sealed_ref`` is the credential's index in the sorted public list, encrypted to the trustees (decision 0002)."""
+    ``sealed_ref`` is the credential's index in the sorted public list, encrypted to the trustees (decision 0002).
+
+    One row per member of the frozen electorate exists from the freeze on (``channel`` None: not voted), written
+    in random order; a vote marks it in place. The close rewrites the election's voters in random order and drops
+    the unmarked rows (:mod:`ballot.referendums.register`)."""
 
     __tablename__ = "voter_register"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(8))  # None: not voted (yet)
     sealed_ref: Mapped[dict[str, str] | None] = mapped_column(JSON)
+
+
+reserve_update_space(VoterRegister.__table__)
 
 
 class DecryptionUpload(Base):

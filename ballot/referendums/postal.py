@@ -33,6 +33,7 @@ from ballot.authz.principal import Principal
 from ballot.exceptions import Conflict, NotFound, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.members.models import Member
+from ballot.referendums import register
 from ballot.referendums.common import LOCAL_ZONE, frozen_rules, manifest_document, processes_of, unit_of
 from ballot.referendums.models import Election, ElectionState, ElectorateEntry, VoterRegister
 from ballot.referendums.postal_models import PAPER, TOTALS, VOID, PostalEntry
@@ -187,8 +188,10 @@ async def _one_certificate(session: AsyncSession, election: Election, number: st
         return Line.UNKNOWN
     if await session.get(ElectorateEntry, (election.id, member_id)) is None:
         return Line.NOT_ELIGIBLE
-    existing = await session.get(VoterRegister, (election.id, member_id))
-    if existing is None:
+    if await register.mark(session, election.id, member_id, POSTAL, None):
+        return Line.ACCEPTED
+    existing = await session.get(VoterRegister, (election.id, member_id), populate_existing=True)
+    if existing is None:  # after the close the register holds voters only
         try:
             async with session.begin_nested():
                 session.add(VoterRegister(election_id=election.id, member_id=member_id, channel=POSTAL,

@@ -3,7 +3,10 @@
 ``survey_participations`` says *who* answered (for "once per member", turnout and reminders);
 ``survey_responses`` holds *what* was answered, under a random id, with no member, account, time or serial number.
 Both are written in the same transaction. SQLite stores both ``WITHOUT ROWID``, so neither has an insertion counter;
-a response's place in its table follows its random id. Only pseudonymous and named surveys write
+a response's place in its table follows its random id. PostgreSQL appends rows in the order they are written, so
+an anonymous survey's new answers exchange their content with a random response of the survey (on both backends;
+fillfactor 10 keeps both versions in their pages; :func:`ballot.unordered.scatter`): the order of the responses
+says nothing about the order of the participations. Only pseudonymous and named surveys write
 ``survey_respondents``, which ties a response to a pseudonym or to a member, as those modes announce.
 """
 
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ballot.db import Base, UTCDateTime, utcnow
 from ballot.units.models import Unit
+from ballot.unordered import reserve_update_space
 
 
 class SurveyMode(enum.StrEnum):
@@ -79,6 +83,9 @@ class SurveyResponse(Base):
     #: The respondent's unit one level below the survey's unit (only when the survey announced a breakdown).
     segment_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+reserve_update_space(SurveyResponse.__table__)
 
 
 class SurveyRespondent(Base):

@@ -28,6 +28,7 @@ from ballot.settings import Settings
 from ballot.surveys.models import Survey, SurveyMode, SurveyParticipation, SurveyRespondent, SurveyResponse
 from ballot.surveys.questions import Answers, Question, check_definitions, visible_ids
 from ballot.units.models import Unit
+from ballot.unordered import scatter
 
 TITLE_MAX = 200
 
@@ -192,6 +193,9 @@ async def submit(session: AsyncSession, principal: Principal | None, survey: Sur
     session.add(SurveyResponse(id=response_id, survey_id=survey.id, segment_unit_id=segment_of(principal, survey),
                                answers={qid: value for qid, value in answers.items() if qid in shown}))
     await session.flush()
+    if survey.mode == SurveyMode.ANONYMOUS:  # the answers take a random place: no pairing by order with the mark
+        await scatter(session, SurveyResponse, SurveyResponse.survey_id == survey.id, [(response_id,)],
+                      ("segment_unit_id", "answers"))
     if survey.mode == SurveyMode.PSEUDONYMOUS:
         session.add(SurveyRespondent(response_id=response_id, pseudonym=pseudonym(settings, survey, member_id)))
     elif survey.mode == SurveyMode.NAMED:
