@@ -99,6 +99,9 @@ def _server_env(var_dir: Path) -> dict[str, str]:
         BALLOT_LOGIN_PER_IP_PER_MINUTE="1000",
         BALLOT_LOGIN_MAX_FAILURES="1000",
         BALLOT_SMTP_HOST="",
+        # These tests log in as the demo board, committee and admin through the password form only; the two-factor
+        # pages have their own tests (tests/accounts/test_two_factor.py), so the requirement is off here.
+        BALLOT_REQUIRE_TWO_FACTOR="0",
     )
     return env
 
