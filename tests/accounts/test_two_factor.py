@@ -13,6 +13,7 @@ from ballot.accounts.models import AuthSession, PendingLogin, RecoveryCode, Totp
 from ballot.accounts.totp import SecretUnreadable, current_step, matching_step, open_secret, seal_secret
 from ballot.audit.models import AuditEvent
 from ballot.authz.models import Role
+from ballot.settings import load_settings
 from ballot.web.auth import SESSION_COOKIE
 from tests.accounts.conftest import last_mail, link_in, post_form, reload
 from tests.factories import PASSWORD
@@ -281,3 +282,10 @@ async def test_secret_is_sealed_with_a_key_from_the_secret_key() -> None:
         except SecretUnreadable:
             continue
         raise AssertionError("a wrong key or a damaged box must not open")
+
+
+def test_requirement_setting_defaults_on_and_reads_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("BALLOT_REQUIRE_TWO_FACTOR", raising=False)
+    assert load_settings().login.require_two_factor is True
+    monkeypatch.setenv("BALLOT_REQUIRE_TWO_FACTOR", "0")
+    assert load_settings().login.require_two_factor is False
