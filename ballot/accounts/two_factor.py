@@ -22,6 +22,7 @@ from ballot.accounts.models import Account, PendingLogin, RecoveryCode, TotpSecr
 from ballot.accounts.reauth import ensure_attempts_left, note_wrong_entry, password_matches
 from ballot.accounts.tokens import hash_token, new_token
 from ballot.accounts.totp import (
+    SecretUnreadable,
     looks_like_recovery_code,
     matching_step,
     new_recovery_codes,
@@ -40,6 +41,7 @@ from ballot.settings import Settings
 PRIVILEGED_ROLES = frozenset({Role.BOARD, Role.ELECTION_COMMITTEE, Role.ADMIN})
 PENDING_MINUTES = 10
 PENDING_MAX_FAILURES = 5
+NEXT_URL_MAX = 500  # the column's length; a longer target falls back to the start page
 
 
 class NextStep(enum.StrEnum):
@@ -125,7 +127,7 @@ async def after_first_factor(
             token_hash=hash_token(token),
             account_id=account.id,
             method=method,
-            next_url=next_url,
+            next_url=next_url if len(next_url) <= NEXT_URL_MAX else "/",
             failures=0,
             created_at=now,
             expires_at=now + timedelta(minutes=PENDING_MINUTES),
@@ -165,8 +167,15 @@ def wrong_code_message(settings: Settings) -> str:
 
 
 async def _accept_totp(session: AsyncSession, settings: Settings, row: TotpSecret, code: str) -> bool:
-    """Accept ``code`` for ``row`` once: the step is stored with a conditional UPDATE (no replay, even racing)."""
-    step = matching_step(open_secret(settings.secret_key, row.secret_box), code, after=row.last_step)
+    """Accept ``code`` for ``row`` once: the step is stored with a conditional UPDATE (no replay, even racing).
+
+    A secret that no longer opens (BALLOT_SECRET_KEY changed) accepts nothing; the event says so for the operator."""
+    try:
+        secret = open_secret(settings.secret_key, row.secret_box)
+    except SecretUnreadable:
+        record_event(session, "accounts:totp:unreadable", account_id=row.account_id)
+        return False
+    step = matching_step(secret, code, after=row.last_step)
     if step is None:
         return False
     result = await session.execute(
@@ -239,15 +248,18 @@ async def enrolment_secret(session: AsyncSession, settings: Settings, account_id
     row = await session.get(TotpSecret, account_id)
     if row is not None and row.confirmed_at is not None:
         raise Conflict(_("Two-factor log-in is already set up."))
-    if row is None:
-        secret = new_secret()
-        row = TotpSecret(
-            account_id=account_id, secret_box=seal_secret(settings.secret_key, secret), created_at=utcnow()
-        )
-        session.add(row)
-        await session.flush()
-        return secret
-    return open_secret(settings.secret_key, row.secret_box)
+    if row is not None:
+        try:
+            return open_secret(settings.secret_key, row.secret_box)
+        except SecretUnreadable:  # BALLOT_SECRET_KEY changed during the set-up: start with a new secret
+            await session.delete(row)
+            await session.flush()
+    secret = new_secret()
+    session.add(
+        TotpSecret(account_id=account_id, secret_box=seal_secret(settings.secret_key, secret), created_at=utcnow())
+    )
+    await session.flush()
+    return secret
 
 
 async def _replace_recovery_codes(session: AsyncSession, account_id: int) -> list[str]:
@@ -265,7 +277,10 @@ async def confirm_enrolment(
     row = await session.get(TotpSecret, account_id)
     if row is None or row.confirmed_at is not None:
         raise Conflict(_("Please start the set-up again."))
-    step = matching_step(open_secret(settings.secret_key, row.secret_box), code, after=None)
+    try:
+        step = matching_step(open_secret(settings.secret_key, row.secret_box), code, after=None)
+    except SecretUnreadable:
+        raise Conflict(_("Please start the set-up again.")) from None
     if step is None:
         raise ValidationFailed({"code": _("This code is not correct. Check the time on your phone and try again.")})
     row.confirmed_at = utcnow()

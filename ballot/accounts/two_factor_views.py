@@ -112,6 +112,8 @@ async def login_enrol_submit(request: AnyRequest, db: DB, settings: AppSettings)
         )
     except PendingExpired as exc:
         return _expired_page(exc)
+    except Conflict:
+        return Redirect(path=request.url.path, status_code=303)
     except ValidationFailed as exc:
         try:
             _pending, account = await find_pending(db, token)

@@ -76,6 +76,7 @@ async def test_replayed_code_is_refused_and_counts_toward_the_lock_out(english, 
     assert (await post_form(english, "/login/two-factor", {"code": used})).status_code == 303
 
     english.cookies.clear()
+    english.cookies.set("lang", "en")
     await _password(english, account.email)
     replay = await post_form(english, "/login/two-factor", {"code": used})
     assert replay.status_code == 422 and "already been used" in replay.text
@@ -100,6 +101,7 @@ async def test_wrong_codes_lock_the_account_and_end_the_pending_log_in(english, 
     late = await post_form(english, "/login/two-factor", {"code": code(secret, 1)})
     assert late.status_code == 404 and SESSION_COOKIE not in late.headers.get("set-cookie", "")
     english.cookies.clear()
+    english.cookies.set("lang", "en")
     again = await _password(english, account.email)
     assert again.status_code == 422  # locked: the password step refuses as well
 
@@ -147,10 +149,12 @@ async def test_enrol_on_the_security_page_with_recovery_codes(english, db, facto
     assert "unused recovery codes" in (await english.get("/me/security")).text
 
     english.cookies.clear()
+    english.cookies.set("lang", "en")
     await _password(english, account.email)
     first = await post_form(english, "/login/two-factor", {"code": codes[0].upper().replace("-", " ")})
     assert first.status_code == 303
     english.cookies.clear()
+    english.cookies.set("lang", "en")
     await _password(english, account.email)
     reused = await post_form(english, "/login/two-factor", {"code": codes[0]})
     assert reused.status_code == 422
@@ -264,6 +268,7 @@ async def test_wrong_current_passwords_are_limited_but_never_lock_out(english, d
     stored = await reload(db, account)
     assert stored.failed_logins == 0 and stored.locked_until is None
     english.cookies.clear()
+    english.cookies.set("lang", "en")
     login = await _password(english, account.email)
     assert login.status_code == 303 and login.headers["location"] == "/"
 
@@ -289,3 +294,15 @@ def test_requirement_setting_defaults_on_and_reads_the_environment(monkeypatch) 
     assert load_settings().login.require_two_factor is True
     monkeypatch.setenv("BALLOT_REQUIRE_TWO_FACTOR", "0")
     assert load_settings().login.require_two_factor is False
+
+
+async def test_changed_secret_key_refuses_codes_without_an_error_page(app, english, db, factory, settings) -> None:  # type: ignore[no-untyped-def]
+    account = await factory.account()
+    secret = await factory.enrol_totp(account)
+    await factory.commit()
+    app.state.settings = dataclasses.replace(settings, secret_key="another-" + "1" * 56)
+    await _password(english, account.email, "/" + "x" * 600)
+    response = await post_form(english, "/login/two-factor", {"code": code(secret, 1)})
+    assert response.status_code == 422
+    assert "accounts:totp:unreadable" in (await db.scalars(select(AuditEvent.tag))).all()
+    assert await db.scalar(select(PendingLogin.next_url)) == "/"  # too long for the column: the start page
