@@ -200,14 +200,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser(live_server: str) -> Iterator[Any]:
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Playwright's Chromium on Debian's binary, closed at the end."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str) -> Iterator[Any]:
+    with launch_chromium() as instance:
+        yield instance
 
 
 _states: dict[str, Any] = {}

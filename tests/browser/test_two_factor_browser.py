@@ -14,13 +14,12 @@ import pytest
 from ballot.accounts.totp import current_step
 from tests.browser.conftest import (
     BOARD,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     _cannot_launch,
     _server_env,
     check_page,
+    launch_chromium,
     serve,
 )
 
@@ -38,12 +37,8 @@ def two_factor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 @pytest.fixture(scope="module")
 def chromium(two_factor_server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _password_step(page: Any) -> None:
