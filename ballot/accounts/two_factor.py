@@ -33,6 +33,7 @@ from ballot.accounts.totp import (
 )
 from ballot.audit.services import record_event
 from ballot.authz.models import Role, RoleGrant
+from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.exceptions import BallotError, Conflict, ValidationFailed
 from ballot.i18n import gettext as _
@@ -90,6 +91,13 @@ async def holds_privileged_role(session: AsyncSession, account_id: int) -> bool:
 async def is_required(session: AsyncSession, settings: Settings, account_id: int) -> bool:
     """Whether the account must log in with TOTP (the setting is on and it holds a privileged grant)."""
     return settings.login.require_two_factor and await holds_privileged_role(session, account_id)
+
+
+async def lacks_required_second_factor(session: AsyncSession, settings: Settings, principal: Principal) -> bool:
+    """Whether a session's principal must have TOTP (setting on, privileged role) and has none confirmed."""
+    if not settings.login.require_two_factor or not principal.roles() & PRIVILEGED_ROLES:
+        return False
+    return await confirmed_totp(session, principal.account_id) is None
 
 
 async def confirmed_totp(session: AsyncSession, account_id: int) -> TotpSecret | None:

@@ -306,3 +306,22 @@ async def test_changed_secret_key_refuses_codes_without_an_error_page(app, engli
     assert response.status_code == 422
     assert "accounts:totp:unreadable" in (await db.scalars(select(AuditEvent.tag))).all()
     assert await db.scalar(select(PendingLogin.next_url)) == "/"  # too long for the column: the start page
+
+
+async def test_a_session_without_the_required_second_factor_has_no_rights(app, english, db, factory, settings) -> None:  # type: ignore[no-untyped-def]
+    tree = await factory.tree()
+    account = await factory.account()
+    await factory.login(english, account)  # a plain member's session ...
+    assert (await english.get("/me/security")).status_code == 200
+    await factory.grant(account, Role.ELECTION_COMMITTEE, tree.federal)  # ... given a committee grant meanwhile
+    await factory.commit()
+    blocked = await english.get("/me/security", follow_redirects=False)
+    assert blocked.status_code in {302, 303} and blocked.headers["location"].startswith("/login")
+    app.state.settings = dataclasses.replace(
+        settings, login=dataclasses.replace(settings.login, require_two_factor=False)
+    )
+    assert (await english.get("/me/security")).status_code == 200  # the setting turns the requirement off
+    app.state.settings = settings
+    await factory.enrol_totp(account)
+    await factory.commit()
+    assert (await english.get("/me/security")).status_code == 200
