@@ -46,7 +46,9 @@ async def principal_from_session_cookie(
         await session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
         await session.commit()
     principal = await principal_of(session, account, home_path)
-    if settings is not None and await lacks_required_second_factor(session, settings, principal):
+    if principal is None or settings is None:
+        return principal
+    if await lacks_required_second_factor(session, settings, principal):
         return None
     return principal
 
