@@ -66,6 +66,8 @@ class LoginSettings:
     link_minutes: int = 20
     reset_minutes: int = 60
     invite_days: int = 14
+    #: Accounts holding a board, election committee or admin grant must log in with TOTP (docs/operations.md).
+    require_two_factor: bool = True
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ def load_settings() -> Settings:
             link_minutes=_env_int("LOGIN_LINK_MINUTES", 20),
             reset_minutes=_env_int("RESET_MINUTES", 60),
             invite_days=_env_int("INVITE_DAYS", 14),
+            require_two_factor=_env_bool("REQUIRE_TWO_FACTOR", True),
         ),
         mail=MailSettings(
             smtp_host=_env("SMTP_HOST", ""),

@@ -14,7 +14,6 @@ from urllib.parse import quote
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.accounts.login import record_successful_login
 from ballot.accounts.models import Account, OneTimeToken, TokenPurpose
 from ballot.accounts.services import find_account, mail_locale
 from ballot.accounts.tokens import hash_token, new_token
@@ -156,11 +155,11 @@ async def request_login_link(
     return OutgoingMail(to=account.email, subject=subject, body=body)
 
 
-async def login_with_link(session: AsyncSession, token: str, *, ip: str | None = None) -> Account:
-    """Use up a login link and return its active account (the caller starts the session)."""
+async def login_with_link(session: AsyncSession, token: str) -> Account:
+    """Use up a login link and return its active account: the first factor (the caller finishes the log-in with
+    :func:`ballot.accounts.two_factor.after_first_factor`)."""
     row = await consume_token(session, token, TokenPurpose.LOGIN)
     account = await session.get(Account, row.account_id) if row.account_id is not None else None
     if account is None or not account.is_active:
         raise link_invalid()
-    await record_successful_login(session, account, "link", ip)
     return account

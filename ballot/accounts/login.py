@@ -1,9 +1,10 @@
-"""Password log-in with per-account lock-out.
+"""Password log-in (the first factor) with per-account lock-out.
 
 Every failure answers with the same message, whether the address is unknown, the account inactive or locked, or
 the password wrong, and every path runs one argon2id verification, so neither the text nor the timing tells an
 attacker whether an address has an account. Failures are counted per account in the database (atomically, so
-several workers share the count); after ``max_failures`` the account is locked for ``lockout_minutes``.
+several workers share the count); after ``max_failures`` the account is locked for ``lockout_minutes``. Wrong
+second-step codes count too (``two_factor``); wrong current passwords on the security page do not (``recovery``).
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ async def record_successful_login(session: AsyncSession, account: Account, metho
     record_event(session, "accounts:login:success", account_id=account.id, method=method, ip=ip)
 
 
-async def _count_failure(session: AsyncSession, settings: Settings, account: Account, ip: str | None) -> None:
+async def count_login_failure(
+    session: AsyncSession, settings: Settings, account: Account, ip: str | None, *, reason: str = "password"
+) -> None:
     """Add one failure atomically; lock the account when the limit is reached (the counter starts again)."""
     failures = await session.scalar(
         update(Account)
@@ -60,7 +63,7 @@ async def _count_failure(session: AsyncSession, settings: Settings, account: Acc
         .returning(Account.failed_logins)
         .execution_options(synchronize_session=False)
     )
-    record_event(session, "accounts:login:failure", account_id=account.id, reason="password", ip=ip)
+    record_event(session, "accounts:login:failure", account_id=account.id, reason=reason, ip=ip)
     if failures is not None and failures >= settings.login.max_failures:
         until = utcnow() + timedelta(minutes=settings.login.lockout_minutes)
         await session.execute(
@@ -97,7 +100,7 @@ async def check_password(
         await session.commit()
         raise LoginFailed(login_failed_message(settings))
     if not password_ok:
-        await _count_failure(session, settings, account, ip)
+        await count_login_failure(session, settings, account, ip)
         await session.commit()
         raise LoginFailed(login_failed_message(settings))
     if stored is not None and hasher.needs_rehash(stored):
@@ -109,8 +112,9 @@ async def check_password(
 async def login_with_password(
     session: AsyncSession, settings: Settings, email: str, password: str, *, ip: str | None = None
 ) -> Account:
-    """The account for ``email`` and ``password``; raises :class:`LoginFailed` otherwise (see module doc)."""
+    """The account for ``email`` and ``password``; raises :class:`LoginFailed` otherwise (see module doc).
+
+    This is the first factor only: the caller finishes with :func:`ballot.accounts.two_factor.after_first_factor`,
+    which records the successful log-in (and resets the failure counter) once no second step is left."""
     account = await find_account(session, email) if email else None
-    account = await check_password(session, settings, account, password, ip=ip)
-    await record_successful_login(session, account, "password", ip)
-    return account
+    return await check_password(session, settings, account, password, ip=ip)

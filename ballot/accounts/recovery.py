@@ -1,6 +1,8 @@
 """Password reset by emailed link, and changing the password while logged in.
 
-Both end the account's other sessions, and a reset also lifts a lock-out: whoever controls the mailbox may log in.
+Both end the account's other sessions, and a reset also lifts a lock-out: whoever controls the mailbox may log in
+(after the second step, when the account has one). A wrong current password on the change form is rate-limited on
+its own and never counts toward the log-in lock-out (``reauth``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from ballot.accounts.links import (
     issue_token,
     link_invalid,
 )
-from ballot.accounts.login import LoginFailed, check_password
 from ballot.accounts.models import Account, OneTimeToken, TokenPurpose
 from ballot.accounts.passwords import password_errors
+from ballot.accounts.reauth import ensure_attempts_left, note_wrong_entry, password_matches
 from ballot.accounts.services import mail_locale, set_password
 from ballot.accounts.sessions import end_all_sessions
 from ballot.audit.services import record_event
@@ -92,18 +94,19 @@ async def change_password(
     keep_session: str | None,
     ip: str | None = None,
 ) -> Account:
-    """Change the password of a logged-in account after checking the current one (a failure counts toward the
-    lock-out, so a stolen session cannot be used to guess it). Ends the account's other sessions."""
+    """Change the password of a logged-in account after checking the current one. Wrong current passwords are
+    rate-limited per account (:class:`RateLimited`) but never lock the owner out of logging in. Ends the account's
+    other sessions."""
     account = await session.get(Account, account_id)
     if account is None:
         raise NotAuthenticated(_("Please log in first."))
     errors = password_errors(settings.password, password, confirm, field="new_password", confirm_field="confirm")
     if errors:
         raise ValidationFailed(errors)
-    try:
-        await check_password(session, settings, account, current, ip=ip)
-    except LoginFailed:
-        raise ValidationFailed({"current_password": _("The current password is not correct.")}) from None
+    await ensure_attempts_left(session, settings, account.id)
+    if not await password_matches(settings, account, current):
+        await note_wrong_entry(session, account.id, "current_password", ip=ip)
+        raise ValidationFailed({"current_password": _("The current password is not correct.")})
     await set_password(session, settings, account, password)
     await end_all_sessions(session, account.id, keep_token=keep_session)
     record_event(session, "accounts:password:changed", account_id=account.id, ip=ip)

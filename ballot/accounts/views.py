@@ -14,18 +14,18 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
 
-from ballot.accounts import security_views
+from ballot.accounts import security_views, two_factor_views
 from ballot.accounts.invitations import accept_invitation, check_invitation, invite_member
 from ballot.accounts.links import LinkInvalid, find_token, login_with_link, request_login_link
 from ballot.accounts.login import LoginFailed, login_with_password
 from ballot.accounts.models import TokenPurpose
 from ballot.accounts.recovery import check_reset_token, request_password_reset, reset_password
-from ballot.accounts.sessions import create_session, end_session
+from ballot.accounts.sessions import end_session
 from ballot.accounts.web import (
     AnyRequest,
     clear_session_cookie,
     client_ip,
-    logged_in_redirect,
+    finish_first_factor,
     login_limiter,
     mail_request_limiter,
     page,
@@ -67,12 +67,6 @@ async def login_form(
     return _login_page(next=target, notice=notice)
 
 
-async def _start_session(request: AnyRequest, db: DB, settings: AppSettings, account_id: int, target: str) -> Redirect:
-    await end_session(db, request.cookies.get(SESSION_COOKIE))  # never keep a session id from before the log-in
-    token = await create_session(db, settings, account_id)
-    return logged_in_redirect(settings, token, target)
-
-
 @post("/login")
 async def login_submit(request: AnyRequest, db: DB, settings: AppSettings) -> Response[Any]:
     """Log in with a password, or ask for a login link (``method=link``)."""
@@ -107,7 +101,7 @@ async def login_submit(request: AnyRequest, db: DB, settings: AppSettings) -> Re
         with contextlib.suppress(RateLimited):  # over the limit: the next attempt is refused by check()
             limiter.hit(ip)
         return _login_page(422, next=target, values=values, error=exc.message)
-    return await _start_session(request, db, settings, account.id, target)
+    return await finish_first_factor(request, db, settings, account, "password", target)
 
 
 @get("/login/link/{token:str}")
@@ -125,10 +119,10 @@ async def login_link_submit(request: AnyRequest, db: DB, settings: AppSettings, 
     """Use the link up and log in."""
     form = await read_fields(request)
     try:
-        account = await login_with_link(db, token, ip=client_ip(request))
+        account = await login_with_link(db, token)
     except LinkInvalid as exc:
         return page("link_invalid", 404, message=exc.message)
-    return await _start_session(request, db, settings, account.id, safe_next(form.get("next")))
+    return await finish_first_factor(request, db, settings, account, "link", safe_next(form.get("next")))
 
 
 @post("/logout")
@@ -172,7 +166,7 @@ async def reset_form(db: DB, token: FromPath[str]) -> Response[Any]:
 
 @post("/password/reset/{token:str}")
 async def reset_submit(request: AnyRequest, db: DB, settings: AppSettings, token: FromPath[str]) -> Response[Any]:
-    """Set the new password, end every session, and log in here."""
+    """Set the new password, end every session, and log in here (after the second step, if the account has one)."""
     form = await read_fields(request, secret_fields=("password", "confirm"))
     try:
         account = await reset_password(
@@ -182,8 +176,7 @@ async def reset_submit(request: AnyRequest, db: DB, settings: AppSettings, token
         return page("link_invalid", 404, message=exc.message)
     except ValidationFailed as exc:
         return page("reset", 422, token=token, errors=exc.errors)
-    token_value = await create_session(db, settings, account.id)
-    return logged_in_redirect(settings, token_value, "/me/security?done=reset")
+    return await finish_first_factor(request, db, settings, account, "reset", "/me/security?done=reset")
 
 
 @post("/invitations")
@@ -224,7 +217,7 @@ async def invite_accept(request: AnyRequest, db: DB, settings: AppSettings, toke
         return page("link_invalid", 404, message=exc.message)
     except ValidationFailed as exc:
         return page("invite", 422, token=token, invitation=invitation, errors=exc.errors)
-    return await _start_session(request, db, settings, account.id, "/")
+    return await finish_first_factor(request, db, settings, account, "invite", "/")
 
 
 routes: list[ControllerRouterHandler] = [
@@ -241,4 +234,5 @@ routes: list[ControllerRouterHandler] = [
     invite_form,
     invite_accept,
     *security_views.routes,
+    *two_factor_views.routes,
 ]

@@ -8,7 +8,11 @@ from litestar import Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballot.accounts.models import Account
+from ballot.accounts.sessions import create_session, end_session
+from ballot.accounts.two_factor import PENDING_MINUTES, NextStep, after_first_factor
 from ballot.mail.mailer import OutgoingMail, deliver_in_background
 from ballot.settings import Settings
 from ballot.web.auth import SESSION_COOKIE
@@ -16,6 +20,8 @@ from ballot.web.forms import read_form
 from ballot.web.ratelimit import RateLimiter, get_limiter
 
 AnyRequest = Request[Any, Any, Any]
+PENDING_COOKIE = "ballot_pending"
+PENDING_PATH = "/login/two-factor"
 
 
 def client_ip(request: AnyRequest) -> str:
@@ -50,6 +56,43 @@ def logged_in_redirect(settings: Settings, token: str, target: str) -> Redirect:
     """303 to ``target`` with a fresh session cookie."""
     response = Redirect(path=target, status_code=303)
     response.set_cookie(session_cookie(settings, token))
+    return response
+
+
+def pending_cookie(settings: Settings, token: str) -> Cookie:
+    """The cookie of a pending log-in (second step open): sent only to the second-step pages."""
+    return Cookie(
+        key=PENDING_COOKIE,
+        value=token,
+        max_age=PENDING_MINUTES * 60,
+        path=PENDING_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+
+
+async def start_session(
+    request: AnyRequest, session: AsyncSession, settings: Settings, account_id: int, target: str
+) -> Redirect:
+    """End any session from before the log-in, start a new one, and go to ``target``."""
+    await end_session(session, request.cookies.get(SESSION_COOKIE))  # never keep a session id from before
+    token = await create_session(session, settings, account_id)
+    response = logged_in_redirect(settings, token, target)
+    response.delete_cookie(PENDING_COOKIE, path=PENDING_PATH)
+    return response
+
+
+async def finish_first_factor(
+    request: AnyRequest, session: AsyncSession, settings: Settings, account: Account, method: str, target: str
+) -> Redirect:
+    """After a password, link, reset or invitation: a session, or the second step (code or enrolment) first."""
+    result = await after_first_factor(session, settings, account, method, target, ip=client_ip(request))
+    if result.step is NextStep.DONE or result.pending_token is None:
+        return await start_session(request, session, settings, account.id, target)
+    path = PENDING_PATH if result.step is NextStep.VERIFY else f"{PENDING_PATH}/enrol"
+    response = Redirect(path=path, status_code=303)
+    response.set_cookie(pending_cookie(settings, result.pending_token))
     return response
 
 

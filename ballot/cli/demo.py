@@ -53,6 +53,14 @@ def _demo(settings: Settings) -> None:
     click.echo(_("Demo logins (password for all: %(password)s):", password=result.password))
     for login in result.logins:
         click.echo(f"  {login.email:<30} {_(login.role)}")
+    _explain_two_factor(settings)
+    click.echo(
+        _(
+            "No mail leaves this machine in development: login links, voting codes and other mail land in the "
+            "development mailbox at %(mailbox)s, which answers only to this computer (a loopback address).",
+            mailbox=f"{settings.base_url}/dev/mail",
+        )
+    )
     if result.created:
         election = run_with_session(lambda session: load_demo_ballot(session, settings, FEDERAL_SLUG))
         if election is not None:
@@ -65,6 +73,19 @@ def _demo(settings: Settings) -> None:
                     folder=settings.var_dir / "demo-trustees" / election.uuid,
                 )
             )
+
+
+def _explain_two_factor(settings: Settings) -> None:
+    if settings.login.require_two_factor:
+        click.echo(
+            _(
+                "Board, election committee and admin logins need two-factor log-in: on the first log-in the site "
+                "shows a QR code; scan it with an authenticator app on your phone (or enter the key shown by hand) "
+                "and type the code. To try the demo without it, start with BALLOT_REQUIRE_TWO_FACTOR=0."
+            )
+        )
+    else:
+        click.echo(_("Two-factor log-in is not required (BALLOT_REQUIRE_TWO_FACTOR=0)."))
 
 
 def register(group: click.Group) -> None:

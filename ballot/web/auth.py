@@ -13,18 +13,25 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballot.accounts.models import Account, ApiToken, AuthSession
 from ballot.accounts.tokens import hash_token
+from ballot.accounts.two_factor import lacks_required_second_factor
 from ballot.authz.loader import account_query, load_principal, principal_of
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.i18n import DEFAULT_LOCALE, normalize_locale, set_locale
+from ballot.settings import Settings
 
 SESSION_COOKIE = "ballot_session"
 LOCALE_COOKIE = "lang"
 _TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-async def principal_from_session_cookie(session: AsyncSession, token: str) -> Principal | None:
-    """The principal of a valid, unexpired session token (the session and its account in one query)."""
+async def principal_from_session_cookie(
+    session: AsyncSession, token: str, settings: Settings | None = None
+) -> Principal | None:
+    """The principal of a valid, unexpired session token (the session and its account in one query).
+
+    None as well when two-factor log-in is required for the account's roles and it has none (a grant given during
+    the session, or a session from before the requirement): the next log-in leads through enrolment."""
     now = utcnow()
     row = (await session.execute(account_query().add_columns(AuthSession.id, AuthSession.expires_at,
                                                               AuthSession.last_seen_at)
@@ -38,7 +45,12 @@ async def principal_from_session_cookie(session: AsyncSession, token: str) -> Pr
     if now - last_seen_at > _TOUCH_INTERVAL:
         await session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
         await session.commit()
-    return await principal_of(session, account, home_path)
+    principal = await principal_of(session, account, home_path)
+    if principal is None or settings is None:
+        return principal
+    if await lacks_required_second_factor(session, settings, principal):
+        return None
+    return principal
 
 
 async def principal_from_api_token(session: AsyncSession, token: str) -> Principal | None:
@@ -72,7 +84,8 @@ def auth_middleware(app: ASGIApp, factory_getter: Callable[[], async_sessionmake
                 method = "token"
                 principal = await principal_from_api_token(session, authorization[7:].strip())
             elif (token := connection.cookies.get(SESSION_COOKIE)) and not _cookie_forbidden(scope):
-                principal = await principal_from_session_cookie(session, token)
+                settings = scope["app"].state.settings if "app" in scope else None
+                principal = await principal_from_session_cookie(session, token, settings)
         scope["user"] = principal
         scope["auth"] = method if principal else None
         locale = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from litestar import Request, get, post
@@ -45,13 +46,26 @@ async def switch_language(request: Request[Any, Any, Any], settings: AppSettings
     return response
 
 
+def is_loopback_peer(request: Request[Any, Any, Any]) -> bool:
+    """Whether the connection's own peer (not a forwarded address) is this machine (127.0.0.0/8 or ::1)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @get("/dev/mail")
 async def dev_mailbox(
-    db: DB, settings: AppSettings, principal: CurrentPrincipal, everyone: FromQuery[bool] = False
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: AppSettings,
+    principal: CurrentPrincipal,
+    everyone: FromQuery[bool] = False,
 ) -> Template:
     """Mail caught in development (no SMTP host set): the logged-in account's own mail, or the latest 50 of all.
-    Not available in production."""
-    if not settings.is_development:
+    Only in development and only to a loopback peer; 404 otherwise."""
+    if not settings.is_development or not is_loopback_peer(request):
         raise NotFound()
     query = select(DevMail).order_by(DevMail.id.desc()).limit(50)
     mine = principal is not None and not everyone

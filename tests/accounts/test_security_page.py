@@ -43,7 +43,9 @@ async def test_change_password_ends_other_sessions(english, db, factory, setting
         {"current_password": "not it at all", "new_password": "brand new secret", "confirm": "brand new secret"},
     )
     assert wrong.status_code == 422 and 'href="#f-current_password"' in wrong.text
-    assert (await reload(db, account)).failed_logins == 1
+    stored = await reload(db, account)
+    assert stored.failed_logins == 0 and stored.locked_until is None  # issue 12: never toward the log-in lock-out
+    assert "accounts:security:check_failed" in (await db.scalars(select(AuditEvent.tag))).all()
 
     ok = await post_form(
         english,

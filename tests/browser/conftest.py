@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,9 @@ def _server_env(var_dir: Path) -> dict[str, str]:
         BALLOT_LOGIN_PER_IP_PER_MINUTE="1000",
         BALLOT_LOGIN_MAX_FAILURES="1000",
         BALLOT_SMTP_HOST="",
+        # These tests log in as the demo board, committee and admin through the password form only; the two-factor
+        # pages have their own tests (tests/accounts/test_two_factor.py), so the requirement is off here.
+        BALLOT_REQUIRE_TWO_FACTOR="0",
     )
     return env
 
@@ -141,22 +145,17 @@ def _fallback_data(env: dict[str, str]) -> None:
         raise RuntimeError(f"creating browser test data failed:\n{done.stderr[-2000:]}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a freshly migrated server with demo data; stopped at the end of the session."""
-    reason = _cannot_launch()
-    if reason:
-        pytest.skip(reason)
-    var_dir = tmp_path_factory.mktemp("browser-var")
-    env = _server_env(var_dir)
+@contextmanager
+def serve(env: dict[str, str], var_dir: Path, *, demo: bool = True) -> Iterator[str]:
+    """Migrate, load the demo data (or the small fallback), run uvicorn on a free port and yield its base URL."""
     ballot = str(BIN / "ballot")
     upgraded = _run([ballot, "db", "upgrade"], env)
     if upgraded.returncode != 0:
         raise RuntimeError(f"ballot db upgrade failed:\n{upgraded.stderr[-2000:]}")
-    demo = _run([ballot, "demo"], env)
-    if demo.returncode != 0:
-        if "No such command" not in demo.stderr:
-            raise RuntimeError(f"ballot demo failed:\n{demo.stderr[-2000:]}")
+    loaded = _run([ballot, "demo"], env) if demo else None
+    if loaded is None or loaded.returncode != 0:
+        if loaded is not None and "No such command" not in loaded.stderr:
+            raise RuntimeError(f"ballot demo failed:\n{loaded.stderr[-2000:]}")
         _fallback_data(env)
     port = _free_port()
     log = (var_dir / "server.log").open("w")
@@ -190,14 +189,32 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser(live_server: str) -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a freshly migrated server with demo data; stopped at the end of the session."""
+    reason = _cannot_launch()
+    if reason:
+        pytest.skip(reason)
+    var_dir = tmp_path_factory.mktemp("browser-var")
+    with serve(_server_env(var_dir), var_dir) as base_url:
+        yield base_url
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Playwright's Chromium on Debian's binary, closed at the end."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str) -> Iterator[Any]:
+    with launch_chromium() as instance:
+        yield instance
 
 
 _states: dict[str, Any] = {}

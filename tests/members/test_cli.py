@@ -89,3 +89,22 @@ def test_unreadable_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("number;Nachname\n1;Müller\n".encode("latin-1"))
     assert runner.invoke(cli, ["members", "import", str(latin)]).exit_code == 2
+
+
+def test_demo_says_where_mail_lands_and_how_to_log_in_with_two_factor(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: ``make run`` (``ballot demo``) says that voting codes land in the loopback-only dev mailbox."""
+    first = runner.invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    mailbox = f"development mailbox at {get_settings().base_url}/dev/mail"
+    assert mailbox in first.output and "only to this computer" in first.output
+    assert "voting codes" in first.output
+    assert "need two-factor log-in" in first.output and "BALLOT_REQUIRE_TWO_FACTOR=0" in first.output
+
+    monkeypatch.setenv("BALLOT_REQUIRE_TWO_FACTOR", "0")
+    get_settings.cache_clear()
+    again = runner.invoke(cli, ["demo"])
+    assert again.exit_code == 0, again.output
+    assert mailbox in again.output  # also when nothing new was loaded
+    assert "Two-factor log-in is not required" in again.output and "need two-factor" not in again.output

@@ -52,6 +52,9 @@ def server_env(var_dir: Path, database_url: str, schema: str | None = None) -> d
         BALLOT_ARGON2_MEMORY_KIB="8192",
         BALLOT_ARGON2_PARALLELISM="1",
         BALLOT_SMTP_HOST="",
+        # The servers started here are driven by browser tests that log in as board and committee members through
+        # the password form only; two-factor log-in has its own tests (tests/accounts/test_two_factor.py).
+        BALLOT_REQUIRE_TWO_FACTOR="0",
     )
     if schema:
         env["BALLOT_DATABASE_SCHEMA"] = schema
