@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.support import LazyProxy, Translations
 
@@ -17,6 +18,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES = ("de", "en")
 DEFAULT_LOCALE = "de"
 LOCALE_NAMES = {"de": "Deutsch", "en": "English"}
+#: The organisation's time zone: times are stored in UTC and shown, entered and counted in days here.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 
 _current_locale: ContextVar[str] = ContextVar("ballot_locale", default=DEFAULT_LOCALE)
 

@@ -40,7 +40,7 @@ from ballot.referendums.models import (
     SealedShare,
     VoterRegister,
 )
-from ballot.referendums.postal_models import PostalEntry
+from ballot.referendums.postal.models import PostalEntry
 from ballot.statutes.models import StatuteSnapshot, StatuteVersion
 from ballot.surveys.models import Survey, SurveyParticipation, SurveyRespondent, SurveyResponse
 from ballot.units.models import Unit

@@ -35,7 +35,7 @@ from sqlalchemy import select  # noqa: E402
 
 from ballot.db import create_engine  # noqa: E402
 from ballot.referendums.models import BoardEntry, Election  # noqa: E402
-from ballot.web.auth import SESSION_COOKIE  # noqa: E402
+from ballot.web.cookies import SESSION_COOKIE  # noqa: E402
 from ballot_crypto import credentials  # noqa: E402
 from ballot_crypto.ballots import encrypt_ballot, sign_ballot, verify_ballot  # noqa: E402
 from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from ballot.db import create_engine  # noqa: E402
-from ballot.web.auth import SESSION_COOKIE  # noqa: E402
+from ballot.web.cookies import SESSION_COOKIE  # noqa: E402
 from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402
 from tests.referendums import live  # noqa: E402
 

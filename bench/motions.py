@@ -31,7 +31,7 @@ from ballot.db import create_engine, create_session_factory, utcnow
 from ballot.i18n import use_locale
 from ballot.models import Base
 from ballot.motions.amend import diff
-from ballot.motions.book import BookMotion, book_motions, render_book
+from ballot.motions.book import BookMotion, book_motions
 from ballot.motions.models import (
     Amendment,
     Consultation,
@@ -43,6 +43,7 @@ from ballot.motions.models import (
     Support,
     TargetKind,
 )
+from ballot.motions.pdfs import render_book
 from ballot.settings import load_settings
 from ballot.units.models import Unit, UnitKind
 from ballot.units.services import create_unit

@@ -41,7 +41,7 @@ from ballot.polls import codes, identity  # noqa: E402
 from ballot.polls.models import PollAnswer, PollQuestion, PollSession, QuestionKind, QuestionState  # noqa: E402
 from ballot.units.models import UnitKind  # noqa: E402
 from ballot.units.services import create_unit  # noqa: E402
-from ballot.web.auth import SESSION_COOKIE  # noqa: E402
+from ballot.web.cookies import SESSION_COOKIE  # noqa: E402
 from bench.http_load import exchange, percentile, run_sql, server_cpu  # noqa: E402
 from tests.referendums import live  # noqa: E402
 

@@ -25,8 +25,8 @@ os.environ.setdefault("BALLOT_ENV", "test")
 
 from ballot.db import create_engine
 from ballot.models import Base
+from ballot.server.app import create_app
 from ballot.settings import LoginSettings, PasswordSettings, Settings, load_settings
-from ballot.web.app import create_app
 from tests.factories import Factory
 
 

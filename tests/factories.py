@@ -23,7 +23,7 @@ from ballot.members.models import DuesStatus, GroupMembership, Member
 from ballot.settings import Settings
 from ballot.units.models import BodyType, Unit, UnitKind
 from ballot.units.services import create_unit
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)

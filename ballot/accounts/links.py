@@ -24,7 +24,7 @@ from ballot.i18n import gettext as _
 from ballot.i18n import use_locale
 from ballot.mail.mailer import OutgoingMail, render_mail
 from ballot.settings import Settings
-from ballot.web.forms import safe_next
+from ballot.validators import safe_next
 
 
 class LinkInvalid(NotFound):

@@ -20,7 +20,7 @@ from ballot.accounts.web import AnyRequest, clear_session_cookie, client_ip, pag
 from ballot.authz.principal import Principal
 from ballot.exceptions import BallotError, NotAuthenticated, RateLimited, ValidationFailed
 from ballot.i18n import gettext as _
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 
 PATH = "/me/security"

@@ -18,7 +18,7 @@ from ballot.exceptions import Conflict, NotFound, ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.members.models import Member
 from ballot.settings import Settings
-from ballot.web.forms import is_email
+from ballot.validators import is_email
 
 
 def normalize_email(email: str) -> str:

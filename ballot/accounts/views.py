@@ -34,9 +34,10 @@ from ballot.accounts.web import (
 )
 from ballot.exceptions import RateLimited, ValidationFailed
 from ballot.i18n import gettext as _
-from ballot.web.auth import SESSION_COOKIE
+from ballot.validators import is_email, safe_next
+from ballot.web.cookies import SESSION_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
-from ballot.web.forms import form_int, is_email, safe_next
+from ballot.web.forms import form_int
 
 
 def _link_sent_notice() -> str:

@@ -14,10 +14,11 @@ from ballot.accounts.models import Account
 from ballot.accounts.sessions import create_session, end_session
 from ballot.accounts.two_factor import PENDING_MINUTES, NextStep, after_first_factor
 from ballot.mail.mailer import OutgoingMail, deliver_in_background
+from ballot.ratelimit import RateLimiter
 from ballot.settings import Settings
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from ballot.web.forms import read_form
-from ballot.web.ratelimit import RateLimiter, get_limiter
+from ballot.web.ratelimit import get_limiter
 
 AnyRequest = Request[Any, Any, Any]
 PENDING_COOKIE = "ballot_pending"

@@ -1,37 +1,21 @@
-"""Data retention (GDPR Art. 5(1)(e)): expired sessions and links are deleted, client addresses in the audit log
-are removed once they are older than the configured number of days. The events themselves stay."""
+"""Retention of the audit log (GDPR Art. 5(1)(e)): client addresses are removed from events older than the
+configured number of days; the events themselves stay. The whole purge, with expired sessions and links, is
+:func:`ballot.accounts.retention.purge`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.accounts.models import AuthSession, OneTimeToken
 from ballot.audit.models import AuditEvent
 
 _BATCH = 500
 
 
-@dataclass(frozen=True)
-class PurgeReport:
-    """What one purge removed."""
-
-    sessions: int
-    tokens: int
-    addresses: int
-
-
-async def purge(session: AsyncSession, now: datetime, ip_retention_days: int) -> PurgeReport:
-    """Delete expired sessions and one-time tokens (a day after expiry), and strip ``ip`` from old audit events."""
-    sessions = cast(CursorResult[Any], await session.execute(delete(AuthSession).where(AuthSession.expires_at <= now)))
-    tokens = cast(
-        CursorResult[Any],
-        await session.execute(delete(OneTimeToken).where(OneTimeToken.expires_at <= now - timedelta(days=1))),
-    )
+async def strip_old_addresses(session: AsyncSession, now: datetime, ip_retention_days: int) -> int:
+    """Remove ``ip`` from the data of audit events older than ``ip_retention_days``; the number of events changed."""
     cutoff = now - timedelta(days=ip_retention_days)
     addresses = 0
     last_id = 0
@@ -52,4 +36,4 @@ async def purge(session: AsyncSession, now: datetime, ip_retention_days: int) ->
                 addresses += 1
         last_id = events[-1].id
         await session.flush()
-    return PurgeReport(sessions=sessions.rowcount or 0, tokens=tokens.rowcount or 0, addresses=addresses)
+    return addresses

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import click
 
-from ballot.audit.retention import PurgeReport, purge
+from ballot.accounts.retention import PurgeReport, purge
 from ballot.cli.runtime import run_with_session
 from ballot.db import utcnow
 from ballot.discussions.notifications import DigestRun, run_digests
 from ballot.discussions.notifications import describe as describe_digests
-from ballot.referendums.announce_runner import Done, run_due
+from ballot.referendums.announcements.runner import Done, run_due
 from ballot.settings import Settings, get_settings
 
 

@@ -1,4 +1,4 @@
-"""``ballot simulate-referendum``: a whole binding ballot through the service layer (ballot.referendums.simulation)."""
+"""``ballot simulate-referendum``: a whole binding ballot through the service layer (referendums.simulation)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ballot.settings import get_settings
 def simulate_referendum(voters: int, out: Path, trustees: int, threshold: int, revote_share: float, questions: int,
                         seed: int | None, processes: int | None, postal: int, postal_online: int) -> None:
     """Run a simulated referendum against the configured database and write its verified record."""
-    from ballot.referendums.simulation import Options, simulate
+    from ballot.referendums.simulation.services import Options, simulate
 
     if threshold > trustees:
         raise click.UsageError("--threshold cannot exceed --trustees")

@@ -21,7 +21,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     (the application writes its own allow-list lines, docs/operations.md)."""
     proxies = get_settings().trusted_proxies
     uvicorn.run(
-        "ballot.web.app:app_from_env",
+        "ballot.server.app:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -10,14 +10,15 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 from sqlalchemy import select
 
+from ballot.authz.labels import is_inherited, role_name
 from ballot.authz.policy import Action, is_allowed
 from ballot.db import utcnow
 from ballot.referendums.models import ElectionState
 from ballot.referendums.queries import ballots_for_member, trusteeships
+from ballot.units.labels import unit_kind
 from ballot.units.models import Unit
 from ballot.units.services import units_of
 from ballot.web.deps import DB, CurrentPrincipal
-from ballot.web.labels import is_inherited, role_name, unit_kind
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ from ballot.authz.loader import load_principal
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
 from ballot.referendums.acts import open_election
-from ballot.referendums.announce import announce, deliver_announcement
-from ballot.referendums.ceremony import (
+from ballot.referendums.announcements.services import announce, deliver_announcement
+from ballot.referendums.board.services import create_election, lock_election
+from ballot.referendums.credentials import MailCredentialSink
+from ballot.referendums.models import Election
+from ballot.referendums.trustees.ceremony import (
     finish_ceremony,
 )
-from ballot.referendums.credentials import MailCredentialSink
-from ballot.referendums.inprocess import run_key_ceremony
-from ballot.referendums.models import Election
-from ballot.referendums.setup import create_election, lock_election
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot.units.models import Unit
 

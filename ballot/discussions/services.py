@@ -20,9 +20,9 @@ from ballot.discussions.models import MAX_DEPTH, Attachment, Post, PostRevision,
 from ballot.discussions.rendering import render
 from ballot.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from ballot.i18n import gettext as _
+from ballot.ratelimit import RateLimiter
 from ballot.settings import Settings
 from ballot.units.models import Unit
-from ballot.web.ratelimit import RateLimiter
 
 MAX_TITLE = 200
 MAX_BODY = 20_000

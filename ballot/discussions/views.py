@@ -26,11 +26,12 @@ from ballot.discussions.writer import Draft, writer_of
 from ballot.exceptions import NotAuthenticated, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from ballot.i18n import get_locale
 from ballot.i18n import gettext as _
+from ballot.ratelimit import RateLimiter
 from ballot.settings import Settings
 from ballot.units.models import Unit
 from ballot.units.services import get_unit
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
-from ballot.web.ratelimit import RateLimiter, get_limiter
+from ballot.web.ratelimit import get_limiter
 
 Req = Request[Any, Any, Any]
 

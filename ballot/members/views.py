@@ -19,22 +19,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballot.accounts.invitations import open_invitation
 from ballot.accounts.models import Account
 from ballot.audit.services import record_event
+from ballot.authz.labels import is_inherited, role_name
 from ballot.authz.policy import Action, is_allowed
 from ballot.authz.principal import Principal
 from ballot.exceptions import NotFound
 from ballot.i18n import LOCALE_NAMES, LOCALES, lazy_gettext, normalize_locale
 from ballot.i18n import gettext as _
 from ballot.members.export_schema import PersonalDataExport
+from ballot.members.labels import CONSENTS, DUES, GENDERS, MEMBER_CLASSES
 from ballot.members.models import ConsentKind, DuesStatus, GroupMembership, Member, MemberClass
 from ballot.members.privacy import consent_history, consents_of, personal_data_export, update_consents
 from ballot.members.services import get_member, search_members
+from ballot.units.labels import unit_kind
 from ballot.units.models import TERRITORIAL_KINDS, Unit
 from ballot.units.services import get_unit
 from ballot.web.access import require_login
-from ballot.web.auth import LOCALE_COOKIE
+from ballot.web.cookies import LOCALE_COOKIE
 from ballot.web.deps import DB, AppSettings, CurrentPrincipal
 from ballot.web.forms import read_form
-from ballot.web.labels import CONSENTS, DUES, GENDERS, MEMBER_CLASSES, is_inherited, role_name, unit_kind
 from ballot.web.openapi import browser_download
 
 PER_PAGE = 50

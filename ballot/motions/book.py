@@ -6,20 +6,15 @@ so they survive black-and-white printing and text extraction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.db import utcnow
 from ballot.motions import amendments, drafting, steps, support, workflow
 from ballot.motions.amendments import AmendmentView
 from ballot.motions.lines import Line, number_lines
 from ballot.motions.models import Consultation, Motion, MotionVersion, State, TargetKind, WorkflowStep
 from ballot.motions.pages import paragraphs
-from ballot.settings import Settings
-from ballot.units.models import Unit
-from ballot.web.pdf import render_pdf
 
 
 @dataclass
@@ -68,10 +63,3 @@ async def book_motions(session: AsyncSession, consultation: Consultation, only: 
             [BookAmendment(v, await support.supporter_names(session, TargetKind.AMENDMENT, v.amendment.id))
              for v in views if v.amendment.state != State.WITHDRAWN]))
     return result
-
-
-def render_book(settings: Settings, consultation: Consultation, unit: Unit, motions: list[BookMotion]) -> bytes:
-    """The motion book as PDF bytes, in the current locale."""
-    context: dict[str, Any] = {"consultation": consultation, "unit": unit, "motions": motions, "now": utcnow(),
-                               "state_label": workflow.state_label}
-    return render_pdf(settings, "motions/pdf/book.html", context, stylesheet="motion-book.css")

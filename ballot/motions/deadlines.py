@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballot.i18n import LOCAL_ZONE, ngettext
 from ballot.i18n import gettext as _
-from ballot.i18n import ngettext
 from ballot.statutes.services import effective_rules
 from ballot.units.models import Unit
-from ballot.web.dates import LOCAL_ZONE
 from ballot_crypto.statutes import StatuteError
 from ballot_crypto.statutes.values import Duration
 

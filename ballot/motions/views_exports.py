@@ -12,7 +12,7 @@ from litestar.types import ControllerRouterHandler
 from ballot.exceptions import NotFound
 from ballot.i18n import get_locale, use_locale
 from ballot.i18n import gettext as _
-from ballot.motions import book, consultations, drafting
+from ballot.motions import book, consultations, drafting, pdfs
 from ballot.motions.docx_book import render_docx
 from ballot.motions.export import export
 from ballot.motions.export_schema import ConsultationExport
@@ -35,7 +35,7 @@ async def motion_book(db: DB, principal: CurrentPrincipal, settings: AppSettings
 
     def render() -> bytes:
         with use_locale(locale):
-            return book.render_book(settings, consultation, unit, motions)
+            return pdfs.render_book(settings, consultation, unit, motions)
 
     data = await asyncio.to_thread(render)
     return _download(data, "application/pdf", f"antragsbuch-{consultation.id}.pdf")

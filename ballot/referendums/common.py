@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.exceptions import Conflict, NotFound
+from ballot.i18n import LOCAL_ZONE
 from ballot.i18n import gettext as _
 from ballot.referendums.models import Election, ElectionState
 from ballot.statutes.models import StatuteSnapshot
 from ballot.statutes.services import snapshot_rules
 from ballot.units.models import Unit
-from ballot.web.dates import LOCAL_ZONE
 from ballot_crypto import canonical
 from ballot_crypto.statutes import Rules
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +25,6 @@ from ballot.referendums.common import LOCAL_ZONE
 from ballot.referendums.models import Election, ElectorateEntry, PublicCredential
 from ballot.settings import Settings
 from ballot.units.models import Unit
-from ballot.web.pdf import render_pdf
 from ballot_crypto.credentials import generate_credential, public_credential
 
 EMAIL, LETTER = "email", "letter"
@@ -87,7 +86,8 @@ class Letter:
 
 class LetterCredentialSink(MailCredentialSink):
     """Mails like :class:`MailCredentialSink`; for members without email it keeps name, postal address and
-    credential in memory so that :meth:`letters_pdf` can print one letter each. Nothing of it is stored: the PDF
+    credential in memory so that :func:`~ballot.referendums.announcements.pdfs.credential_letters_pdf` can print
+    one letter each. Nothing of it is stored: the PDF
     is handed to the election committee once, to be printed and posted."""
 
     def __init__(self, session: AsyncSession, settings: Settings, election: Election, *,
@@ -102,23 +102,22 @@ class LetterCredentialSink(MailCredentialSink):
         self._letters.append(Letter(member.full_name, member.street or "", member.postal_code or "",
                                     member.city or "", credential_text))
 
-    def letters_pdf(self) -> bytes | None:
-        """All letters in one PDF (a page each, sorted by postal code and name), or None without letters; in the
-        site's default language. The letters are forgotten afterwards: the PDF cannot be produced again."""
+    def take_letters(self) -> dict[str, Any] | None:
+        """The letters' template context (sorted by postal code and name, titles in the current locale), or None
+        without letters. The letters are forgotten afterwards: they cannot be printed again."""
         if not self._letters:
             return None
         letters = sorted(self._letters, key=lambda letter: (letter.postal_code, letter.name))
         self._letters = []
-        with use_locale(self.settings.default_locale):
-            context = {
-                "opens": self.election.opens_at, "closes": self.election.closes_at,
-                "election": self.election, "unit_name": self._unit_name or "",
-                "title": self.election.title_de if get_locale() == "de" else self.election.title_en,
-                "letters": [{"letter": letter, "groups": _groups(letter.credential)}
-                            for letter in letters],
-                "base_url": self.settings.base_url, "reissued": self.reissued,
-            }
-            return render_pdf(self.settings, "referendums/pdf/letters.html", context)
+        context = {
+            "opens": self.election.opens_at, "closes": self.election.closes_at,
+            "election": self.election, "unit_name": self._unit_name or "",
+            "title": self.election.title_de if get_locale() == "de" else self.election.title_en,
+            "letters": [{"letter": letter, "groups": _groups(letter.credential)}
+                        for letter in letters],
+            "base_url": self.settings.base_url, "reissued": self.reissued,
+        }
+        return context
 
 
 def credential_mail(settings: Settings, election: Election, unit_name: str, member: Member,

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.authz.policy import Action, authorize, is_allowed
 from ballot.members.models import GroupMembership, Member
+from ballot.units.labels import unit_kind
 from ballot.units.models import BodyType, Unit, UnitKind
 from ballot.units.services import all_units, ancestors, children, get_unit, member_count
 from ballot.web.access import require_login
 from ballot.web.deps import DB, CurrentPrincipal
-from ballot.web.labels import unit_kind
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +10,6 @@ from litestar import Request
 from ballot.exceptions import ValidationFailed
 from ballot.i18n import gettext as _
 from ballot.web.inputs import ID_MAX, ID_MIN
-
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 async def read_form(request: Request[Any, Any, Any], secret_fields: tuple[str, ...] = ()) -> dict[str, str]:
@@ -40,15 +37,3 @@ def form_int(form: Mapping[str, Any], name: str, default: int | None = None, *, 
         raise ValidationFailed({name: _("Please enter a whole number between %(low)d and %(high)d.",
                                         low=low, high=high)})
     return number
-
-
-def is_email(value: str) -> bool:
-    """A plausibility check; the real check is that mail arrives."""
-    return bool(EMAIL_RE.match(value)) and len(value) <= 254
-
-
-def safe_next(url: str | None, default: str = "/") -> str:
-    """Only local paths are allowed as a redirect target after login (no open redirect)."""
-    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
-        return default
-    return url

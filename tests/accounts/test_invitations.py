@@ -9,7 +9,7 @@ from ballot.accounts.invitations import invite_member, open_invitation
 from ballot.accounts.models import Account
 from ballot.authz.models import Role
 from ballot.exceptions import Conflict, NotAuthenticated, PermissionDenied
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from tests.accounts.conftest import link_in, mails_to, post_form
 
 ALLOWED = {Role.BOARD, Role.ADMIN}

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from ballot.accounts.models import AuthSession, OneTimeToken
 from ballot.db import utcnow
 from ballot.mail.models import DevMail
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from tests.accounts.conftest import link_in, mails_to, post_form, reload
 from tests.factories import PASSWORD
 

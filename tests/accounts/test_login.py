@@ -11,7 +11,7 @@ from ballot.accounts.passwords import PasswordHasher
 from ballot.audit.models import AuditEvent
 from ballot.db import utcnow
 from ballot.settings import PasswordSettings
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from tests.accounts.conftest import post_form, reload
 from tests.factories import PASSWORD
 

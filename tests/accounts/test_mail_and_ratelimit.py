@@ -12,8 +12,8 @@ from sqlalchemy import select
 from ballot.exceptions import RateLimited
 from ballot.mail.mailer import MailDeliveryFailed, send_mail
 from ballot.mail.models import DevMail
+from ballot.ratelimit import RateLimiter
 from ballot.settings import MailSettings
-from ballot.web.ratelimit import RateLimiter
 
 
 async def test_dev_mailbox_logs_subject_never_body(db, settings, caplog) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ballot.accounts.models import ApiToken, AuthSession
 from ballot.accounts.sessions import create_session
 from ballot.audit.models import AuditEvent
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from ballot.web.deps import CurrentPrincipal
 from tests.accounts.conftest import post_form, reload
 from tests.factories import PASSWORD

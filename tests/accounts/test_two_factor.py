@@ -14,7 +14,7 @@ from ballot.accounts.totp import SecretUnreadable, current_step, matching_step, 
 from ballot.audit.models import AuditEvent
 from ballot.authz.models import Role
 from ballot.settings import load_settings
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from tests.accounts.conftest import last_mail, link_in, post_form, reload
 from tests.factories import PASSWORD
 

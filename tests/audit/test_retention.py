@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ballot.accounts.models import AuthSession, OneTimeToken, TokenPurpose
+from ballot.accounts.retention import purge
 from ballot.audit.models import AuditEvent
-from ballot.audit.retention import purge
 from ballot.audit.services import record_event
 from ballot.db import utcnow
 

@@ -1,4 +1,4 @@
-"""The whole-path test server's app: ballot.web.app with the board's clock movable by the test (test code only).
+"""The whole-path test server's app: ballot.server.app with the board's clock movable by the test (test code only).
 
 A binding ballot spans weeks: the demo statute asks for two weeks' notice before the opening and a week of voting
 before the close, and the services refuse anything else. The unit tests move through that schedule by replacing
@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ballot.db import utcnow as real_utcnow
-from ballot.referendums import views_board
+from ballot.referendums.board import views as views_board
+from ballot.server.app import app_from_env as real_app_from_env
 from ballot.web.access_log import AccessLog
-from ballot.web.app import app_from_env as real_app_from_env
 
 OFFSET_FILE = "board-clock-offset"
 

@@ -19,11 +19,11 @@ from ballot.authz.models import Role
 from ballot.db import create_engine, create_session_factory, utcnow
 from ballot.members.models import Member
 from ballot.referendums.acts import open_election
-from ballot.referendums.ceremony import (
+from ballot.referendums.board.services import create_election, lock_election
+from ballot.referendums.trustees.ceremony import (
     finish_ceremony,
 )
-from ballot.referendums.inprocess import run_key_ceremony
-from ballot.referendums.setup import create_election, lock_election
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import get_settings
 from ballot.units.models import Unit
 from tests.factories import Factory

@@ -160,7 +160,7 @@ def serve(env: dict[str, str], var_dir: Path, *, demo: bool = True) -> Iterator[
     port = _free_port()
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "uvicorn", "ballot.web.app:app_from_env", "--factory",
+        [sys.executable, "-m", "uvicorn", "ballot.server.app:app_from_env", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -25,11 +25,11 @@ from ballot.authz.loader import load_principal
 from ballot.authz.models import Role
 from ballot.db import create_engine, create_session_factory, utcnow
 from ballot.referendums.acts import close_election, open_election
-from ballot.referendums.casting import cast_ballot
-from ballot.referendums.ceremony import finish_ceremony
+from ballot.referendums.board.services import create_election, lock_election
+from ballot.referendums.booth.casting import cast_ballot
 from ballot.referendums.models import Election
-from ballot.referendums.setup import create_election, lock_election
-from ballot.referendums.tally import finalize
+from ballot.referendums.record.tally import finalize
+from ballot.referendums.trustees.ceremony import finish_ceremony
 from ballot.settings import get_settings
 from ballot.units.models import Unit
 from tests.browser.booth_setup import BOARD, TRUSTEE, MemorySink, question

@@ -9,15 +9,15 @@ from typing import Any
 import nacl.signing
 
 from ballot.members.models import Member
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.booth.casting import cast_ballot, open_election
 from ballot.referendums.box import crypto_election
-from ballot.referendums.casting import cast_ballot, open_election
-from ballot.referendums.ceremony import (
+from ballot.referendums.credentials import election_salt
+from ballot.referendums.models import Election
+from ballot.referendums.trustees.ceremony import (
     finish_ceremony,
 )
-from ballot.referendums.credentials import election_salt
-from ballot.referendums.inprocess import run_key_ceremony
-from ballot.referendums.models import Election
-from ballot.referendums.setup import lock_election
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot.statutes.services import store_version
 from ballot_crypto import credentials

@@ -16,8 +16,8 @@ from ballot.authz.models import Role
 from ballot.authz.principal import Principal
 from ballot.i18n import use_locale
 from ballot.members.models import Member
+from ballot.referendums.board.services import create_election
 from ballot.referendums.models import Election
-from ballot.referendums.setup import create_election
 from ballot.statutes.services import store_version
 from tests.factories import Factory, Tree
 

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from ballot.referendums.inprocess import run_key_ceremony
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
@@ -126,7 +126,7 @@ class Server:
         if self.serve:
             args = [str(BIN / "ballot"), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         else:
-            args = [sys.executable, "-m", "uvicorn", "ballot.web.app:app_from_env", "--factory", "--host",
+            args = [sys.executable, "-m", "uvicorn", "ballot.server.app:app_from_env", "--factory", "--host",
                     "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level", "warning"]
         if self.workers > 1:
             args += ["--workers", str(self.workers)]
@@ -189,10 +189,10 @@ async def _setup(voters: int, password: str = "") -> dict[str, Any]:
     from ballot.authz.models import Role
     from ballot.db import create_engine, create_session_factory, utcnow
     from ballot.referendums.acts import open_election
-    from ballot.referendums.ceremony import (
+    from ballot.referendums.board.services import create_election, lock_election
+    from ballot.referendums.trustees.ceremony import (
         finish_ceremony,
     )
-    from ballot.referendums.setup import create_election, lock_election
     from ballot.settings import get_settings
     from ballot.statutes.services import store_version
     from tests.browser.booth_setup import MemorySink

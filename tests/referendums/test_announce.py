@@ -22,13 +22,13 @@ from ballot.mail import mailer
 from ballot.mail.mailer import MailDeliveryFailed
 from ballot.mail.models import DevMail
 from ballot.members.models import Member
-from ballot.referendums import announce as announce_module
-from ballot.referendums.announce import begin_announcement, deliver_announcement, progress_of
-from ballot.referendums.announce_runner import due_elections, run_due, run_periodically
+from ballot.referendums.announcements import services as announce_module
+from ballot.referendums.announcements.runner import due_elections, run_due, run_periodically
+from ballot.referendums.announcements.services import begin_announcement, deliver_announcement, progress_of
+from ballot.referendums.board.services import lock_election
 from ballot.referendums.models import Election, ElectionState, ElectorateEntry
-from ballot.referendums.setup import lock_election
+from ballot.server.app import create_app
 from ballot.settings import Settings
-from ballot.web.app import create_app
 from tests.factories import csrf_token
 from tests.referendums.box_helpers import Ready, ready_election
 from tests.referendums.conftest import NOW, World
@@ -238,7 +238,7 @@ async def test_the_page_warns_when_the_announcement_would_be_late(client: Client
     assert "it is late if it goes out now" not in (await client.get(f"/ballots/{uuid}")).text
     late = ready.election.opens_at - timedelta(days=10)  # the statute wants 14 days' notice (§ 12)
     at(monkeypatch, late)
-    monkeypatch.setattr("ballot.referendums.announce_views.utcnow", lambda: late)
+    monkeypatch.setattr("ballot.referendums.announcements.views.utcnow", lambda: late)
     detail = await client.get(f"/ballots/{uuid}")
     assert "it is late if it goes out now" in detail.text and "§ 12" in detail.text
     confirm = await client.get(f"/ballots/{uuid}/announce")
@@ -248,7 +248,7 @@ async def test_the_page_warns_when_the_announcement_would_be_late(client: Client
 async def test_the_periodic_task_runs_the_due_jobs(app: Any, world: World, settings: Settings) -> None:
     ready, electorate = await _announced(world, settings)
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr("ballot.referendums.announce_runner.utcnow", lambda: ready.election.announcement_at)
+    monkeypatch.setattr("ballot.referendums.announcements.runner.utcnow", lambda: ready.election.announcement_at)
     task = asyncio.create_task(run_periodically(app.state.db_factory, settings, 3600))
     try:
         for _ in range(200):
@@ -274,7 +274,7 @@ async def test_the_app_starts_the_periodic_task_only_when_the_setting_enables_it
         runs.append(now)
         return []
 
-    monkeypatch.setattr("ballot.referendums.announce_runner.run_due", spy)
+    monkeypatch.setattr("ballot.referendums.announcements.runner.run_due", spy)
     app = create_app(dataclasses.replace(settings, due_jobs_seconds=seconds))
     async with AsyncTestClient(app=app) as client:
         for _ in range(40):

@@ -1,4 +1,4 @@
-"""Group commit (ballot.referendums.appender): concurrent casts share transactions, each ballot is decided on its
+"""Group commit (ballot.referendums.booth.appender): concurrent casts share transactions, each ballot is decided on its
 own, the chain stays unbroken, and a failed batch loses nothing it acknowledged."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from litestar import Litestar
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-import ballot.referendums.appender as appender_module
+import ballot.referendums.booth.appender as appender_module
 from ballot.exceptions import Conflict
-from ballot.referendums.appender import BallotRefused, BoardAppender, appender_of
-from ballot.referendums.casting import cast_ballot
+from ballot.referendums.booth.appender import BallotRefused, BoardAppender, appender_of
+from ballot.referendums.booth.casting import cast_ballot
 from ballot.referendums.models import BoardEntry, Election, VoterRegister
 from ballot.settings import Settings
 from ballot_crypto.board import chain_hash

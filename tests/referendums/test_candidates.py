@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from ballot.exceptions import ValidationFailed
 from ballot.referendums.acts import close_election, open_election
-from ballot.referendums.booth import questions_of
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.booth.casting import cast_ballot
+from ballot.referendums.booth.services import questions_of
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import cast_ballot
-from ballot.referendums.ceremony import finish_ceremony
-from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionState
-from ballot.referendums.setup import lock_election
-from ballot.referendums.tally import finalize, submit_decryption
+from ballot.referendums.record.tally import finalize, submit_decryption
+from ballot.referendums.trustees.ceremony import finish_ceremony
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot.statutes.services import store_version
 from ballot_crypto import canonical, trustee

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, text
 from ballot.audit.models import AuditEvent
 from ballot.db import create_engine, create_session_factory
 from ballot.exceptions import Conflict, PermissionDenied, RateLimited, ValidationFailed
-from ballot.referendums.casting import (
+from ballot.ratelimit import RateLimiter
+from ballot.referendums.booth.casting import (
     AlreadyCast,
     BallotRefused,
     cast_ballot,
@@ -22,7 +23,6 @@ from ballot.referendums.casting import (
     close_election,
     open_election,
 )
-from ballot.referendums.ceremony import board_signing_key
 from ballot.referendums.models import (
     BoardEntry,
     DecryptionUpload,
@@ -32,8 +32,8 @@ from ballot.referendums.models import (
     PublicCredential,
     VoterRegister,
 )
+from ballot.referendums.trustees.ceremony import board_signing_key
 from ballot.settings import Settings
-from ballot.web.ratelimit import RateLimiter
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed
 from tests.referendums.box_helpers import ABSTAIN, NO, YES, cast, foreign_ballot, open_ready, ready_election
 from tests.referendums.conftest import World
@@ -224,7 +224,7 @@ async def test_a_failing_register_write_still_returns_the_receipt(world: World, 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure of the register write")
 
-    monkeypatch.setattr("ballot.referendums.appender.VoterRegister", broken)  # the register write fails
+    monkeypatch.setattr("ballot.referendums.booth.appender.VoterRegister", broken)  # the register write fails
     receipt = await cast(world, settings, ready, a, YES)
     assert receipt["position"] == 1
     rows = (await world.db.scalars(select(BoardEntry))).all()

@@ -12,7 +12,11 @@ from ballot.exceptions import Conflict, PermissionDenied, ValidationFailed
 from ballot.mail.models import DevMail
 from ballot.members.models import Member
 from ballot.models import Base
-from ballot.referendums.ceremony import (
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.common import manifest_context
+from ballot.referendums.credentials import MailCredentialSink, election_salt
+from ballot.referendums.models import Election, ElectionState, ElectorateEntry, PublicCredential
+from ballot.referendums.trustees.ceremony import (
     board_signing_key,
     confirm_trustee,
     finish_ceremony,
@@ -20,10 +24,6 @@ from ballot.referendums.ceremony import (
     submit_sealed_shares,
     submit_trustee_public,
 )
-from ballot.referendums.common import manifest_context
-from ballot.referendums.credentials import MailCredentialSink, election_salt
-from ballot.referendums.models import Election, ElectionState, ElectorateEntry, PublicCredential
-from ballot.referendums.setup import lock_election
 from ballot.settings import Settings
 from ballot_crypto import canonical, trustee
 from ballot_crypto.credentials import public_credential

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from ballot_crypto import credentials
 from ballot_crypto.ballots import encrypt_ballot, sign_ballot
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed

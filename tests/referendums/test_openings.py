@@ -15,15 +15,15 @@ from litestar import Litestar
 from sqlalchemy import select
 
 from ballot.exceptions import Conflict, PermissionDenied, ValidationFailed
+from ballot.referendums.booth.casting import close_election
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import close_election
-from ballot.referendums.export import record_zip
 from ballot.referendums.models import BoardEntry, VoterRegister
-from ballot.referendums.postal import Line, enter_certificates, enter_paper
-from ballot.referendums.postal_openings import Openings, opening_request, opening_status, submit_opening
-from ballot.referendums.simulation import Options, simulate
-from ballot.referendums.tally import finalize, submit_decryption
-from ballot.referendums.views_board import _postal_figures
+from ballot.referendums.postal.openings import Openings, opening_request, opening_status, submit_opening
+from ballot.referendums.postal.services import Line, enter_certificates, enter_paper
+from ballot.referendums.record.export import record_zip
+from ballot.referendums.record.tally import finalize, submit_decryption
+from ballot.referendums.record.views import _postal_figures
+from ballot.referendums.simulation.services import Options, simulate
 from ballot.settings import Settings
 from ballot_audit.verify import verify
 from ballot_crypto import canonical, trustee

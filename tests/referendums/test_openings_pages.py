@@ -11,10 +11,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ballot.referendums import views_trustee
-from ballot.referendums.casting import close_election
-from ballot.referendums.postal import enter_certificates, enter_paper
-from ballot.referendums.tally import finalize
+from ballot.referendums.booth.casting import close_election
+from ballot.referendums.postal.services import enter_certificates, enter_paper
+from ballot.referendums.record.tally import finalize
+from ballot.referendums.trustees import views as views_trustee
 from ballot.settings import Settings
 from ballot_crypto import canonical, trustee
 from ballot_crypto.cli import main as crypto_cli

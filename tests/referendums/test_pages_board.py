@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 
 from ballot.accounts.models import Account
 from ballot.authz.principal import Principal
-from ballot.referendums import views_board
+from ballot.referendums.board import views as views_board
 from ballot.referendums.box import outcome_of
 from ballot.referendums.common import LOCAL_ZONE
-from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionState
-from ballot.referendums.tally import submit_decryption
+from ballot.referendums.record.tally import submit_decryption
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot_crypto import canonical, trustee
 from tests.factories import csrf_token
@@ -263,7 +263,7 @@ async def test_member_cannot_perform_acts(client: Client, world: World, settings
 
 async def test_finish_ceremony_mails_credentials(client: Client, world: World,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from ballot.referendums.setup import lock_election
+    from ballot.referendums.board.services import lock_election
     election = await lock_election(world.db, world.board, await world.create(), NOW)
     await login(client, world, world.board)
     token = await csrf_token(client, f"/ballots/{election.uuid}")

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from ballot.accounts.models import Account
 from ballot.referendums.acts import close_election, open_election
-from ballot.referendums.casting import cast_ballot
-from ballot.referendums.ceremony import finish_ceremony
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.booth.casting import cast_ballot
 from ballot.referendums.models import DecryptionUpload, Election, ElectionState, ElectionTrustee, SealedShare
-from ballot.referendums.setup import lock_election
-from ballot.referendums.tally import finalize
+from ballot.referendums.record.tally import finalize
+from ballot.referendums.trustees.ceremony import finish_ceremony
 from ballot.settings import Settings
 from ballot_crypto import canonical, trustee
 from tests.factories import csrf_token

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 
 from ballot.accounts.models import Account
 from ballot.authz.principal import Principal
-from ballot.referendums import views_voter
-from ballot.referendums.casting import close_election
-from ballot.referendums.ceremony import board_signing_key
+from ballot.referendums.booth import views as views_voter
+from ballot.referendums.booth.casting import close_election
 from ballot.referendums.models import BoardEntry
+from ballot.referendums.trustees.ceremony import board_signing_key
 from ballot.settings import Settings
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from ballot_crypto.board import RECEIPT_DOMAIN, verify_signed
 from tests.referendums.box_helpers import NO, YES, Ready, make_ballot, open_ready, ready_election
 from tests.referendums.conftest import World
@@ -301,7 +301,7 @@ async def test_dashboard_open_for_me(client: Client, world: World, settings: Set
     page = (await client.get("/")).text
     assert f"/ballots/{ready.election.uuid}" in page and "Statute change" in page and "opens" in page
     assert f"/ballots/{ready.election.uuid}/vote" not in page
-    from ballot.referendums.casting import open_election
+    from ballot.referendums.booth.casting import open_election
 
     await open_election(world.db, world.board, ready.election, ready.election.opens_at)
     clock["now"] = ready.during
@@ -316,7 +316,14 @@ async def test_dashboard_open_for_me(client: Client, world: World, settings: Set
 
 def test_form_controls_for_every_kind() -> None:
     """Approval: checkboxes up to k; cumulative: numbers 0..option max, at most V in all; single: radio or blank."""
-    from ballot.referendums.booth import FormValues, OptionView, QuestionView, hidden_fields, in_words, read_choices
+    from ballot.referendums.booth.services import (
+        FormValues,
+        OptionView,
+        QuestionView,
+        hidden_fields,
+        in_words,
+        read_choices,
+    )
 
     options = tuple(OptionView(o, o.upper(), 2) for o in ("a", "b", "c"))
     approval = QuestionView("ap", "approval", "Approve", tuple(OptionView(o.id, o.label, 1) for o in options), 0, 2,

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from ballot.accounts.models import Account
 from ballot.db import Base
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.booth.casting import close_election
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import close_election
 from ballot.referendums.credentials import election_salt
-from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import Election, ElectionState, ElectorateEntry, PublicCredential
-from ballot.referendums.setup import lock_election
-from ballot.referendums.tally import finalize, submit_decryption
+from ballot.referendums.record.tally import finalize, submit_decryption
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot_crypto import canonical, credentials, trustee
 from tests.factories import csrf_token

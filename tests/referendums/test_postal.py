@@ -16,16 +16,23 @@ from litestar import Litestar
 
 from ballot.exceptions import Conflict, ValidationFailed
 from ballot.members.models import Member
+from ballot.referendums.board.services import lock_election
+from ballot.referendums.booth.casting import close_election, open_election
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import close_election, open_election
-from ballot.referendums.ceremony import finish_ceremony
-from ballot.referendums.export import record_zip
-from ballot.referendums.inprocess import run_key_ceremony
 from ballot.referendums.models import ElectionState, VoterRegister
-from ballot.referendums.postal import Line, enter_certificates, enter_paper, enter_totals, postal_state, void_entry
-from ballot.referendums.setup import lock_election
-from ballot.referendums.simulation import Options, simulate
-from ballot.referendums.tally import finalize, submit_decryption
+from ballot.referendums.postal.services import (
+    Line,
+    enter_certificates,
+    enter_paper,
+    enter_totals,
+    postal_state,
+    void_entry,
+)
+from ballot.referendums.record.export import record_zip
+from ballot.referendums.record.tally import finalize, submit_decryption
+from ballot.referendums.simulation.services import Options, simulate
+from ballot.referendums.trustees.ceremony import finish_ceremony
+from ballot.referendums.trustees.inprocess import run_key_ceremony
 from ballot.settings import Settings
 from ballot.statutes.services import store_version
 from ballot_audit.verify import verify

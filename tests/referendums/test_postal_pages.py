@@ -9,8 +9,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from ballot.referendums import postal_views
-from ballot.referendums.casting import close_election
+from ballot.referendums.booth.casting import close_election
+from ballot.referendums.postal import views as postal_views
 from ballot.settings import Settings
 from tests.factories import csrf_token
 from tests.referendums.box_helpers import YES, cast

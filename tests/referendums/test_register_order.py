@@ -28,7 +28,7 @@ from ballot.authz.models import Role, RoleGrant
 from ballot.db import create_engine, create_session_factory
 from ballot.referendums.acts import close_election
 from ballot.referendums.models import BoardEntry, Election
-from ballot.referendums.simvoters import encrypt_all
+from ballot.referendums.simulation.voters import encrypt_all
 from ballot_crypto.credentials import public_credential
 from bench.cast_http import hammer
 from tests.dumps import dumped_rows, pairwise_agreement

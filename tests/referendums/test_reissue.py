@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from ballot.exceptions import Conflict, PermissionDenied
 from ballot.mail.models import DevMail
+from ballot.referendums.announcements.reissue import reissue_credentials
+from ballot.referendums.booth.casting import BallotRefused, cast_ballot, close_election, open_election
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import BallotRefused, cast_ballot, close_election, open_election
 from ballot.referendums.credentials import election_salt
 from ballot.referendums.models import Election, ElectionState, PublicCredential
-from ballot.referendums.reissue import reissue_credentials
-from ballot.referendums.tally import finalize, submit_decryption
+from ballot.referendums.record.tally import finalize, submit_decryption
 from ballot.settings import Settings
 from ballot_crypto import canonical, credentials, trustee
 from ballot_crypto.record import credentials_bytes

@@ -35,7 +35,7 @@ import pytest
 from sqlalchemy import text
 
 from ballot.db import create_engine
-from ballot.web.auth import SESSION_COOKIE
+from ballot.web.cookies import SESSION_COOKIE
 from tests.conftest import postgres_unavailable
 from tests.referendums import live
 

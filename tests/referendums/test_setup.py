@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ballot.audit.models import AuditEvent
 from ballot.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationFailed
+from ballot.referendums.board.services import create_election, lock_election
 from ballot.referendums.common import advance
 from ballot.referendums.models import ElectionState, ElectionTrustee
-from ballot.referendums.setup import create_election, lock_election
 from ballot.statutes.models import StatuteSnapshot
 from ballot.statutes.services import store_version
 from ballot_crypto import canonical

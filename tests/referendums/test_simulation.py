@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from litestar import Litestar
 
-from ballot.referendums.simulation import Options, simulate
+from ballot.referendums.simulation.services import Options, simulate
 from ballot.settings import Settings, get_settings
 from ballot_audit.verify import verify
 

@@ -11,11 +11,11 @@ from sqlalchemy import update
 
 from ballot.authz.models import Role
 from ballot.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ballot.referendums.booth.casting import close_election, open_election
 from ballot.referendums.box import outcome_of
-from ballot.referendums.casting import close_election, open_election
-from ballot.referendums.export import board_listing, record_zip
 from ballot.referendums.models import BoardEntry, ElectionState
-from ballot.referendums.tally import RecordRejected, finalize, submit_decryption
+from ballot.referendums.record.export import board_listing, record_zip
+from ballot.referendums.record.tally import RecordRejected, finalize, submit_decryption
 from ballot.settings import Settings
 from ballot_audit.verify import verify
 from ballot_crypto import canonical, trustee

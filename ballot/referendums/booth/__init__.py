@@ -1,0 +1,1 @@
+"""The voter's booth: the booth pages, the ballot check, casting onto the board through the group commit."""
