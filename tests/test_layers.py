@@ -116,3 +116,13 @@ def test_the_checks_see_a_forbidden_import(tmp_path: Path) -> None:
     assert is_view_module(tmp_path / "views_board.py")
     assert is_view_module(tmp_path / "security_views.py")
     assert not is_view_module(tmp_path / "reviews.py")
+
+
+def test_no_module_over_400_lines() -> None:
+    """Modules small enough to read in one sitting (issue 13): none of ``ballot``, ``crypto`` or ``audits`` has
+    more than 400 lines."""
+    files = [path for package in ("ballot", "crypto", "audits") for path in sorted((ROOT / package).rglob("*.py"))
+             if ".venv" not in path.parts]
+    long = [(rel(path), lines) for path in files
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400]
+    assert files and long == []

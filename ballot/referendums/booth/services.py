@@ -1,5 +1,5 @@
 """The voter's side of the pages: who may vote now and why not, the questions as form controls, reading the
-choices from a form, the choices in words, and the receipt of a board position (helpers of views_voter)."""
+choices from a form, the choices in words, and the receipt of a board position (helpers of booth/views.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@
    aside unopened), "online" (certificates only after the online close, within the grace period; an online
    voter's is refused) or "postal" (an online voter's certificate is accepted too: the register row becomes
    channel "postal" but keeps its ``sealed_ref``, which marks it "to open"; after the grace period the trustees
-   jointly open exactly these references and the member's online ballot leaves the count, postal_openings.py).
+   jointly open exactly these references and the member's online ballot leaves the count, postal/openings.py).
 2. Paper ballots (Stimmzettel): after the close and the grace period, the committee enters the opened papers one by
    one, or the counted totals per question; anonymously, in an append-only log (who entered, when; never a
    member). A correction voids an entry by a new entry. No more papers than postal voters.
@@ -202,7 +202,7 @@ async def _one_certificate(session: AsyncSession, election: Election, number: st
     if existing is not None and existing.channel == POSTAL:
         return Line.ALREADY_ENTERED
     if postal_wins and existing is not None and existing.sealed_ref is not None:
-        existing.channel = POSTAL  # keeps sealed_ref: the reference "to open" (postal_openings.py)
+        existing.channel = POSTAL  # keeps sealed_ref: the reference "to open" (postal/openings.py)
         return Line.REPLACES_ONLINE
     return Line.VOTED_ONLINE
 

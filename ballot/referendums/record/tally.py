@@ -5,7 +5,7 @@ against the trustee's verification key on upload. With at least t valid uploads,
 evaluates the frozen statute, writes the election record (a ZIP), runs the independent verifier (ballot_audit) on
 it and publishes only a record that passes every check. With postal voting, the result is the decrypted online
 result plus the committee's paper-ballot totals (postal.py), recorded in postal.json. Under postal precedence
-"postal", decryption waits for the joint opening of sealed references (postal_openings.py), whose aggregates
+"postal", decryption waits for the joint opening of sealed references (postal/openings.py), whose aggregates
 leave out the online ballots of members who also voted by post; the openings go into openings.json.
 """
 
