@@ -119,11 +119,12 @@ def _parse_one(q: Question, values: list[str], reading: Reading) -> tuple[Any, s
     """(value or None when unanswered, error, raw value)."""
     kind = q["kind"]
     if reading.merge_repeats and kind != "text":
-        if any(closed_value(q, v) is None for v in values):
-            return None, reading.word(q, Problem.UNKNOWN, {}), values if kind == "multiple" else values[0]
         first: dict[Any, str] = {}
         for v in values:
-            first.setdefault(closed_value(q, v), v)
+            value = closed_value(q, v)
+            if value is None:
+                return None, reading.word(q, Problem.UNKNOWN, {}), values if kind == "multiple" else values[0]
+            first.setdefault(value, v)
         values = list(first.values())
     if kind == "multiple":
         return _parse_multiple(q, values, reading)
