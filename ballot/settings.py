@@ -72,7 +72,7 @@ class LoginSettings:
 
 @dataclass(frozen=True)
 class MailSettings:
-    """Outgoing mail. With no SMTP host, mail goes to the development mailbox (and the console)."""
+    """Outgoing mail. With no SMTP host, mail goes to the development mailbox."""
 
     smtp_host: str = ""
     smtp_port: int = 587

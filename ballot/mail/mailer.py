@@ -104,14 +104,14 @@ async def send_mail(session: AsyncSession, settings: Settings, to: str, subject:
     if not mail.smtp_host:
         session.add(DevMail(recipient=to, subject=subject, body=body))
         await session.flush()
-        logger.info("mail to %s: %s", to, subject)
+        logger.info("mail stored in the development mailbox")
         return
     message = _build_message(mail, to, subject, body, headers)
     try:
         await asyncio.to_thread(_smtp_send, mail, message)
     except (smtplib.SMTPException, OSError) as exc:
         # The exception text may quote the server's reply; the type and the host are enough to act on.
-        logger.warning("mail to %s failed via %s:%s (%s)", to, mail.smtp_host, mail.smtp_port, type(exc).__name__)
+        logger.warning("mail failed via %s:%s (%s)", mail.smtp_host, mail.smtp_port, type(exc).__name__)
         raise MailDeliveryFailed(
             gettext(
                 "The mail could not be sent (mail server %(server)s: %(error)s). Please try again later.",
@@ -119,7 +119,7 @@ async def send_mail(session: AsyncSession, settings: Settings, to: str, subject:
                 error=type(exc).__name__,
             )
         ) from None
-    logger.info("mail to %s: %s", to, subject)
+    logger.info("mail sent via %s:%s", mail.smtp_host, mail.smtp_port)
 
 
 @dataclass(frozen=True)
@@ -141,4 +141,4 @@ async def deliver_in_background(
                 await send_mail(session, settings, mail.to, mail.subject, mail.body)
                 await session.commit()
         except Exception as exc:
-            logger.warning("background mail to %s not sent (%s)", mail.to, type(exc).__name__)
+            logger.warning("background mail not sent (%s)", type(exc).__name__)

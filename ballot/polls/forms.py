@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from ballot.i18n import gettext as _
 from ballot.polls.models import QuestionKind
+from ballot.polls.questions import LIMITS
+from ballot.questions.model import OptionsProblem, choice_range_ok, options_problem
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 MAX_TITLE = 200
 MAX_PROMPT = 300
-MAX_OPTION = 120
-MAX_OPTIONS = 12
 
 
 def clean_line(value: str | None) -> str:
@@ -67,24 +67,29 @@ def read_question(values: dict[str, str]) -> tuple[QuestionInput | None, dict[st
     options = _options(values.get("options"))
     max_choices = 1
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        if len(options) < 2:
-            errors["options"] = _("Please enter at least two options, one per line.")
-        elif len(options) > MAX_OPTIONS:
-            errors["options"] = _("At most %(num)s options are possible.", num=MAX_OPTIONS)
-        elif any(len(option) > MAX_OPTION for option in options):
-            errors["options"] = _("An option may have at most %(num)s characters.", num=MAX_OPTION)
-        elif len({option.casefold() for option in options}) != len(options):
-            errors["options"] = _("Each option may appear only once.")
+        problem = options_problem(options, LIMITS)
+        if problem is not None:
+            errors["options"] = _options_message(problem)
     else:
         options = []
     if kind == QuestionKind.MULTIPLE:
         raw = (values.get("max_choices") or "").strip()
-        if not raw.isdigit() or len(raw) > 3 or int(raw) < 1:
+        if not raw.isdecimal() or len(raw) > 3 or int(raw) < 1:
             errors["max_choices"] = _("Please enter a whole number of at least 1.")
-        elif "options" not in errors and int(raw) > len(options):
+        elif "options" not in errors and not choice_range_ok(1, int(raw), len(options)):
             errors["max_choices"] = _("At most as many choices as there are options (%(num)s).", num=len(options))
         else:
             max_choices = int(raw)
     if errors or kind is None:
         return None, errors
     return QuestionInput(kind, prompt, options, max_choices), {}
+
+
+def _options_message(problem: OptionsProblem) -> str:
+    if problem == OptionsProblem.TOO_FEW:
+        return _("Please enter at least two options, one per line.")
+    if problem == OptionsProblem.TOO_MANY:
+        return _("At most %(num)s options are possible.", num=LIMITS.max_options)
+    if problem == OptionsProblem.TOO_LONG:
+        return _("An option may have at most %(num)s characters.", num=LIMITS.option_length)
+    return _("Each option may appear only once.")

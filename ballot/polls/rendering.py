@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballot.polls import results, services
 from ballot.polls.identity import Participant
 from ballot.polls.models import PollSession, QuestionState
+from ballot.polls.questions import labels_of
 
 Req = Request[Any, Any, Any]
 
@@ -55,7 +56,7 @@ async def phone_context(
         "answered": answered,
         "is_open": is_open,
         "tally": tally,
-        "labels": results.option_labels(question) if question is not None else [],
+        "labels": labels_of(question) if question is not None else [],
         "errors": errors or {},
         "picked": picked or [],
         "notice": notice,

@@ -10,17 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.i18n import gettext as _
-from ballot.polls.models import PollAnswer, PollQuestion, QuestionKind
+from ballot.polls.models import PollAnswer, PollQuestion
+from ballot.polls.questions import labels_of
 
 BAR_AREA = 100.0  # the bars' width in percent of the chart; labels sit above each bar
-
-
-def option_labels(question: PollQuestion) -> list[str]:
-    """The options as shown (yes/no/abstain in the reader's language)."""
-    if question.kind == QuestionKind.YES_NO:
-        return [_("Yes"), _("No"), _("Abstain")]
-    return list(question.options)
 
 
 @dataclass(frozen=True)
@@ -42,7 +35,7 @@ class Tally:
 
 def tally_of(question: PollQuestion, answers: Sequence[tuple[Sequence[int], int]]) -> Tally:
     """Count ``answers`` for ``question``: pairs of (chosen option indexes, how many gave exactly that answer)."""
-    labels = option_labels(question)
+    labels = labels_of(question)
     counts: Counter[int] = Counter()
     answered = 0
     for choices, times in answers:

@@ -14,17 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.authz.principal import Principal
 from ballot.db import utcnow
-from ballot.exceptions import Conflict, NotFound, ValidationFailed
+from ballot.exceptions import Conflict, NotFound
 from ballot.i18n import gettext as _
 from ballot.polls import codes
 from ballot.polls.access import require_manager
 from ballot.polls.forms import QuestionInput, SessionInput
 from ballot.polls.identity import Participant
-from ballot.polls.models import PollAnswer, PollQuestion, PollSession, QuestionKind, QuestionState
+from ballot.polls.models import PollAnswer, PollQuestion, PollSession, QuestionState
+from ballot.polls.questions import parse_choices
 from ballot.polls.writer import AnswerWriter, Outcome
 from ballot.units.models import Unit
-
-YES_NO_OPTIONS = 3
 
 
 async def create_session(db: AsyncSession, principal: Principal | None, unit: Unit, data: SessionInput) -> PollSession:
@@ -178,30 +177,6 @@ async def current_question(db: AsyncSession, session: PollSession) -> PollQuesti
         .order_by((PollQuestion.state == QuestionState.OPEN).desc(), PollQuestion.position.desc())
         .limit(1)
     )
-
-
-def parse_choices(question: PollQuestion, raw: Sequence[str]) -> list[int]:
-    """The chosen option indexes from the form values, or ValidationFailed with a message for the ``choice`` field."""
-    size = YES_NO_OPTIONS if question.kind == QuestionKind.YES_NO else len(question.options)
-    picked: list[int] = []
-    for value in raw:
-        text = value.strip()
-        if not text.isdigit() or len(text) > 3 or int(text) >= size:
-            raise ValidationFailed({"choice": _("This option does not exist. Please choose from the list.")})
-        if int(text) not in picked:
-            picked.append(int(text))
-    if not picked:
-        message = (
-            _("Please choose at least one option.")
-            if question.kind == QuestionKind.MULTIPLE
-            else _("Please choose an option.")
-        )
-        raise ValidationFailed({"choice": message})
-    if question.kind == QuestionKind.MULTIPLE and len(picked) > question.max_choices:
-        raise ValidationFailed({"choice": _("Please choose at most %(num)s options.", num=question.max_choices)})
-    if question.kind != QuestionKind.MULTIPLE and len(picked) > 1:
-        raise ValidationFailed({"choice": _("Please choose only one option.")})
-    return sorted(picked)
 
 
 async def has_answered(db: AsyncSession, question_id: int, who: Participant | None) -> bool:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ballot.i18n import gettext as _
+from ballot.questions.labels import choices_of, yesno_label
+from ballot.questions.model import YESNO, Question
 from ballot.surveys.models import SurveyMode
-from ballot.surveys.questions import YESNO, Question, choices_of, yesno_label
 
 
 def question_views(questions: Sequence[Question]) -> list[dict[str, Any]]:

@@ -13,9 +13,10 @@ from typing import Any
 from litestar import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballot.questions.labels import yesno_label
+from ballot.questions.model import Question
 from ballot.settings import Settings
 from ballot.surveys.models import Survey, SurveyMode
-from ballot.surveys.questions import Question, yesno_label
 from ballot.surveys.results import QuestionResult, load_responses
 from ballot.web.pdf import render_pdf
 

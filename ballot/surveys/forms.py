@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from ballot.i18n import gettext as _
-from ballot.surveys.questions import YESNO, Question
+from ballot.questions.model import YESNO, Question
 from ballot.web.dates import local_input, parse_local
 
 _LIMITS = re.compile(r"^(?P<kind>[a-z]+)(?:\s+(?P<a>\d{1,6})(?:-(?P<b>\d{1,6}))?)?$")

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.i18n import gettext as _
 from ballot.members.models import Member
+from ballot.questions.labels import choices_of
+from ballot.questions.model import Question
 from ballot.surveys.charts import Bar, bar_chart
 from ballot.surveys.models import Survey, SurveyRespondent, SurveyResponse
-from ballot.surveys.questions import Question, choices_of
 from ballot.surveys.ranking import SchulzeResult, borda, borda_ranking, schulze
 from ballot.units.models import Unit
 

@@ -24,9 +24,11 @@ from ballot.exceptions import Conflict, NotAuthenticated, NotFound, PermissionDe
 from ballot.i18n import gettext as _
 from ballot.mail.mailer import send_mail
 from ballot.members.models import GroupMembership, Member
+from ballot.questions.branching import visible_ids
+from ballot.questions.model import Answers, Question
 from ballot.settings import Settings
 from ballot.surveys.models import Survey, SurveyMode, SurveyParticipation, SurveyRespondent, SurveyResponse
-from ballot.surveys.questions import Answers, Question, check_definitions, visible_ids
+from ballot.surveys.questions import check_definitions
 from ballot.units.models import Unit
 from ballot.unordered import scatter
 

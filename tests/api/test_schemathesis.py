@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.whole_path_server import _environment, _postgres
+from tests.browser.whole_path_server import _environment
 from tests.conftest import postgres_unavailable
 from tests.referendums import live
 
@@ -45,7 +45,7 @@ def demo_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         pytest.skip(reason)
     schema = f"st_{os.getpid()}_{secrets.token_hex(4)}" if request.param == "postgres" else None
     if schema:
-        _postgres(f'CREATE SCHEMA "{schema}"')
+        live.postgres_sql(f'CREATE SCHEMA "{schema}"')
     env = _environment(request.param, tmp_path, schema)
     server = live.Server(env, port_in_range(), tmp_path / "server.log")
     try:
@@ -58,7 +58,7 @@ def demo_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
     finally:
         server.stop()
         if schema:
-            _postgres(f'DROP SCHEMA "{schema}" CASCADE')
+            live.postgres_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(demo_server: tuple[str, str],

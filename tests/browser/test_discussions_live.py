@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, MEMBER, Login, _cannot_launch
-from tests.browser.whole_path_server import _postgres
 from tests.conftest import POSTGRES_URL, postgres_unavailable
 from tests.referendums import live
 
@@ -38,7 +37,7 @@ def two_servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         if reason:
             pytest.skip(reason)
         schema = f"lv_{os.getpid()}_{secrets.token_hex(4)}"
-        _postgres(f'CREATE SCHEMA "{schema}"')
+        live.postgres_sql(f'CREATE SCHEMA "{schema}"')
         env = live.server_env(tmp_path, POSTGRES_URL, schema)
     else:
         env = live.server_env(tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'ballot.sqlite3'}")
@@ -56,7 +55,7 @@ def two_servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tupl
         for server in servers:
             server.stop()
         if schema:
-            _postgres(f'DROP SCHEMA "{schema}" CASCADE')
+            live.postgres_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def _log_in(browser: Any, base_url: str, login: Login) -> Any:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from ballot.i18n import use_locale
+from ballot.questions.branching import visible_ids
 from ballot.surveys.forms import QuestionSyntaxError, parse_questions, questions_text
-from ballot.surveys.questions import check_definitions, parse_answers, visible_ids
+from ballot.surveys.questions import check_definitions, parse_answers
 from tests.surveys.conftest import QUESTIONS, VALID_FORM
 
 DEFS = parse_questions(QUESTIONS)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ballot.db import create_engine
 from ballot.exceptions import ValidationFailed
+from ballot.i18n import use_locale
 from ballot.web.errors import EXCEPTION_HANDLERS
 from ballot.web.forms import form_int
 from ballot.web.inputs import (
@@ -61,12 +62,13 @@ def test_json_depth_matches_the_structure(value: object) -> None:
 
 def test_json_limits_are_checked_before_parsing() -> None:
     check_json_body(b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH)
-    with pytest.raises(BadJsonBody, match="nested"):
-        check_json_body(b"[" * (MAX_JSON_DEPTH + 1))
-    with pytest.raises(BadJsonBody, match="nested"):
-        check_json_body(b"[" * 100_000)
-    with pytest.raises(BadJsonBody, match="larger"):
-        check_json_body(b'"' + b"a" * MAX_JSON_BYTES + b'"')
+    with use_locale("en"):  # the messages are read in English; the default locale is German
+        with pytest.raises(BadJsonBody, match="nested"):
+            check_json_body(b"[" * (MAX_JSON_DEPTH + 1))
+        with pytest.raises(BadJsonBody, match="nested"):
+            check_json_body(b"[" * 100_000)
+        with pytest.raises(BadJsonBody, match="larger"):
+            check_json_body(b'"' + b"a" * MAX_JSON_BYTES + b'"')
 
 
 def test_json_strings_with_control_characters_are_named_by_path() -> None:
