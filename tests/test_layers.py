@@ -17,9 +17,9 @@ BALLOT = ROOT / "ballot"
 DOMAINS = frozenset({"accounts", "authz", "dashboard", "demo", "discussions", "members", "motions", "polls",
                      "referendums", "statutes", "surveys", "units"})
 #: Base modules and packages: no web, no domain. ``mail`` (sending) and ``live`` (push to browsers) are services of
-#: the infrastructure every domain may use.
-BASE = frozenset({"audit", "db", "exceptions", "i18n", "live", "mail", "ratelimit", "settings", "unordered",
-                  "validators"})
+#: the infrastructure every domain may use; ``questions`` is the question model surveys and live polls share.
+BASE = frozenset({"audit", "db", "exceptions", "i18n", "live", "mail", "questions", "ratelimit", "settings",
+                  "unordered", "validators"})
 #: The one domain module the floor may use: the Principal a request carries (``web/deps.py``, ``web/access.py``).
 FLOOR_MAY_USE = frozenset({"ballot.authz.principal"})
 #: File names of a domain's view modules: they turn a request into a response or build what a response carries
