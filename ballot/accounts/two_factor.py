@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballot.accounts.login import count_login_failure, is_locked, record_successful_login
@@ -108,10 +108,10 @@ async def confirmed_totp(session: AsyncSession, account_id: int) -> TotpSecret |
 
 async def unused_recovery_codes(session: AsyncSession, account_id: int) -> int:
     """How many recovery codes the account has left."""
-    rows = await session.scalars(
-        select(RecoveryCode.id).where(RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None))
+    count = await session.scalar(
+        select(func.count()).where(RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None))
     )
-    return len(rows.all())
+    return count or 0
 
 
 async def after_first_factor(

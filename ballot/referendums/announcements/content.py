@@ -15,12 +15,13 @@ from typing import Any
 from babel.dates import format_date, format_datetime, get_timezone
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ballot.i18n import get_locale, ngettext, use_locale
+from ballot.i18n import get_locale, use_locale
 from ballot.i18n import gettext as _
 from ballot.referendums.common import frozen_rules, local_date, processes_of, unit_of
 from ballot.referendums.models import Election, ElectionKind
 from ballot.settings import Settings
 from ballot.statutes.models import StatuteSnapshot
+from ballot.statutes.wording import duration_text
 from ballot_crypto.statutes import Rules, schedule
 from ballot_crypto.statutes.values import Duration
 
@@ -38,7 +39,7 @@ class Deadline:
     @property
     def period(self) -> str:
         """The period in words, in the current locale."""
-        return period_text(self.duration)
+        return duration_text(self.duration)
 
 
 def announcement_deadline(rules: Rules, election: Election) -> Deadline | None:
@@ -57,18 +58,6 @@ def announcement_deadline(rules: Rules, election: Election) -> Deadline | None:
 def is_late(deadline: Deadline | None, moment: datetime) -> bool:
     """Whether an announcement made at ``moment`` misses the statute's deadline (calendar days in Germany)."""
     return deadline is not None and local_date(moment) > deadline.by
-
-
-def period_text(duration: Duration) -> str:
-    """A statute period in words ("14 days"), in the current locale."""
-    amount = duration.amount
-    if duration.unit == "W":
-        return ngettext("%(num)s week", "%(num)s weeks", amount)
-    if duration.unit == "M":
-        return ngettext("%(num)s month", "%(num)s months", amount)
-    if duration.unit == "Y":
-        return ngettext("%(num)s year", "%(num)s years", amount)
-    return ngettext("%(num)s day", "%(num)s days", amount)
 
 
 def _when(moment: datetime) -> str:
